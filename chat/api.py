@@ -1,0 +1,332 @@
+"""The JSON API: thin async views that validate, check ownership, store, enqueue and answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import BadRequest, SuspiciousOperation, ValidationError
+from django.db import IntegrityError
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.middleware.csrf import get_token
+from ninja import NinjaAPI, Status
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie
+from ninja.utils import check_csrf
+
+from chat import limits, schemas, services
+from chat.events import conversation_stream
+from chat.models import Conversation, GrammarAnalysis, Job, Message, Review
+from chat.rendering import render_markdown
+
+
+class AsyncSessionAuth(APIKeyCookie):
+    """Django's session login, read without blocking the event loop; CSRF is checked first."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+    is_async = True
+
+    async def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = await request.auser()
+        return user if user.is_authenticated else None
+
+
+# Answers a call may give besides its own, declared so the schema tells clients all of them.
+NO_LOGIN = {401: schemas.ErrorOut}  # no session
+A_POST = {400: schemas.ErrorOut, 403: schemas.ErrorOut}  # an unreadable body; no CSRF token
+BAD_SHAPE = {422: schemas.ValidationErrorOut}  # a body or parameter of the wrong shape
+AN_ID = {404: schemas.ErrorOut, **BAD_SHAPE}  # an id that is not yours, or not a number
+LIMITED = {429: schemas.ErrorOut}  # a limit is used up; Retry-After says for how long
+
+
+api = NinjaAPI(
+    title="findus API",
+    version="1",
+    description="Conversations with an AI language tutor, grammar analyses and reviews.",
+    auth=AsyncSessionAuth(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(services.InvalidInput)
+def invalid_input(request: HttpRequest, error: services.InvalidInput):
+    return api.create_response(request, {"detail": str(error)}, status=400)
+
+
+@api.exception_handler(services.ConversationEnded)
+def conversation_ended(request: HttpRequest, error: services.ConversationEnded):
+    detail = "This conversation has ended; start a new one to keep practising."
+    return api.create_response(request, {"detail": detail}, status=409)
+
+
+@api.exception_handler(services.NotRetryable)
+def not_retryable(request: HttpRequest, error: services.NotRetryable):
+    return api.create_response(request, {"detail": str(error)}, status=409)
+
+
+def unreadable_request(request: HttpRequest, error: Exception):
+    # Outside the API Django answers these with 400; ninja would answer 500.
+    detail = f"The request could not be read: {error}"
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+for _unreadable in (MultiPartParserError, BadRequest, SuspiciousOperation):
+    api.add_exception_handler(_unreadable, unreadable_request)
+
+
+@api.exception_handler(limits.RateLimited)
+def rate_limited(request: HttpRequest, error: limits.RateLimited):
+    response = api.create_response(request, {"detail": error.detail}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+# --- Accounts ---------------------------------------------------------------------------------
+
+
+@api.get("/auth/csrf", auth=None, response=schemas.CsrfOut, tags=["accounts"])
+async def csrf(request: HttpRequest):
+    """Set the CSRF cookie and return the token to send back in the X-CSRFToken header."""
+    return {"csrf_token": get_token(request)}
+
+
+@api.post(
+    "/auth/register",
+    auth=None,
+    response={201: schemas.UserOut, **A_POST, **BAD_SHAPE},
+    tags=["accounts"],
+)
+async def register(request: HttpRequest, credentials: schemas.CredentialsIn):
+    """Create an account and log in."""
+    _check_csrf(request)
+    user = await sync_to_async(_create_user)(credentials.username, credentials.password)
+    await auth.alogin(request, user)
+    return Status(201, user)
+
+
+@api.post(
+    "/auth/login", auth=None,
+    response={200: schemas.UserOut, **A_POST, **BAD_SHAPE, **LIMITED},
+    tags=["accounts"],
+)  # fmt: skip
+async def login(request: HttpRequest, credentials: schemas.CredentialsIn):
+    """Log in. After repeated wrong passwords for a username, logins from that address are
+    refused with 429 for a while (Retry-After says how long)."""
+    _check_csrf(request)
+    throttle = limits.LoginThrottle(credentials.username, limits.client_address(request))
+    await throttle.check()
+    user = await auth.aauthenticate(
+        request, username=credentials.username, password=credentials.password
+    )
+    if user is None:
+        await throttle.failed()
+        return Status(400, {"detail": "Wrong username or password."})
+    await throttle.succeeded()
+    await auth.alogin(request, user)
+    return user
+
+
+@api.post("/auth/logout", response={204: None, **NO_LOGIN, **A_POST}, tags=["accounts"])
+async def logout(request: HttpRequest):
+    await auth.alogout(request)
+    return Status(204, None)
+
+
+def _check_csrf(request: HttpRequest) -> None:
+    # Endpoints without a login still need CSRF protection (against login CSRF).
+    if check_csrf(request) is not None:
+        raise HttpError(403, "CSRF check failed: send the csrftoken cookie's value as X-CSRFToken.")
+
+
+def _create_user(username: str, password: str) -> User:
+    username = username.strip()
+    if not username:
+        raise services.InvalidInput("Choose a username.")
+    candidate = User(username=username)
+    try:
+        User._meta.get_field("username").clean(username, candidate)
+        validate_password(password, user=candidate)
+    except ValidationError as error:
+        raise services.InvalidInput(" ".join(error.messages)) from None
+    try:
+        return User.objects.create_user(username=username, password=password)
+    except IntegrityError:
+        raise services.InvalidInput("That username is taken; choose another.") from None
+
+
+# --- Conversations ----------------------------------------------------------------------------
+
+
+@api.post(
+    "/conversations",
+    response={201: schemas.ConversationOut, **NO_LOGIN, **A_POST, **BAD_SHAPE},
+    tags=["conversations"],
+)
+async def create_conversation(request: HttpRequest, body: schemas.ConversationIn):
+    conversation = await sync_to_async(services.start_conversation)(
+        owner=request.auth,
+        language=body.language,
+        feedback_language=body.feedback_language,
+        level=body.level,
+    )
+    return Status(201, conversation)
+
+
+@api.get(
+    "/conversations",
+    response={200: list[schemas.ConversationOut], **NO_LOGIN},
+    tags=["conversations"],
+)
+async def list_conversations(request: HttpRequest):
+    """The caller's conversations, newest activity first."""
+    return [c async for c in Conversation.objects.filter(owner=request.auth)]
+
+
+@api.get(
+    "/conversations/{conversation_id}",
+    response={200: schemas.ConversationDetailOut, **AN_ID, **NO_LOGIN},
+    tags=["conversations"],
+)
+async def get_conversation(request: HttpRequest, conversation_id: int):
+    conversation = await _owned_conversation(request, conversation_id)
+    analyses = {
+        analysis.message_id: analysis
+        async for analysis in GrammarAnalysis.objects.filter(message__conversation=conversation)
+    }
+    messages = [
+        {**_fields(message, schemas.MessageOut), "analysis": analyses.get(message.pk)}
+        async for message in Message.objects.filter(conversation=conversation)
+    ]
+    return {
+        **_fields(conversation, schemas.ConversationOut),
+        "messages": messages,
+        "jobs": [job async for job in Job.objects.filter(conversation=conversation)],
+        "offline_tutor": settings.FINDUS_AI_MODEL == "local",
+    }
+
+
+@api.post(
+    "/conversations/{conversation_id}/messages",
+    response={202: schemas.PostedMessageOut, 409: schemas.ErrorOut, **AN_ID, **NO_LOGIN,
+              **A_POST, **LIMITED},
+    tags=["conversations"],
+)  # fmt: skip
+async def post_message(request: HttpRequest, conversation_id: int, body: schemas.MessageIn):
+    """Store a learner message and queue its tutor reply and grammar analysis.
+
+    A learner may post FINDUS_MESSAGES_PER_MINUTE messages a minute and FINDUS_MESSAGES_PER_DAY
+    a day; past that the answer is 429 with Retry-After, and nothing is stored.
+    """
+    services.check_message_text(body.text)
+    conversation = await _owned_conversation(request, conversation_id)
+    async with limits.spend(request.auth.pk, limits.MESSAGES_PER_MINUTE, limits.MESSAGES_PER_DAY):
+        message, jobs = await sync_to_async(services.post_message)(
+            conversation=conversation, text=body.text
+        )
+    return Status(202, {"message": message, "jobs": jobs})
+
+
+@api.post(
+    "/conversations/{conversation_id}/end",
+    response={202: schemas.JobOut, **AN_ID, **NO_LOGIN, **A_POST, **LIMITED},
+    tags=["conversations"],
+)
+async def end_conversation(request: HttpRequest, conversation_id: int):
+    """End the conversation and queue its review (ending again returns the same review job).
+
+    A learner may end FINDUS_ENDS_PER_MINUTE conversations a minute; past that, 429.
+    """
+    conversation = await _owned_conversation(request, conversation_id)
+    async with limits.spend(request.auth.pk, limits.ENDS_PER_MINUTE):
+        job = await sync_to_async(services.end_conversation)(conversation=conversation)
+    return Status(202, job)
+
+
+@api.get(
+    "/conversations/{conversation_id}/review",
+    response={200: schemas.ReviewStateOut, **AN_ID, **NO_LOGIN},
+    tags=["conversations"],
+)
+async def get_review(request: HttpRequest, conversation_id: int):
+    conversation = await _owned_conversation(request, conversation_id)
+    job = await Job.objects.filter(conversation=conversation, kind=Job.Kind.REVIEW).afirst()
+    if job is None:
+        return Status(
+            404, {"detail": "This conversation has not been ended, so it has no review yet."}
+        )
+    review = await Review.objects.filter(conversation=conversation).afirst()
+    review_out = None
+    if review is not None:
+        review_out = {
+            "estimated_level": review.estimated_level,
+            "content": review.content,
+            "markdown": review.markdown,
+            "html": render_markdown(review.markdown),
+            "created_at": review.created_at,
+        }
+    return {"job": job, "review": review_out}
+
+
+@api.get(
+    "/conversations/{conversation_id}/events",
+    response={200: None, **AN_ID, **NO_LOGIN},
+    tags=["conversations"],
+    openapi_extra={
+        "responses": {200: {"description": "An event stream", "content": {"text/event-stream": {}}}}
+    },
+)
+async def conversation_events(request: HttpRequest, conversation_id: int):
+    """Server-Sent Events for one conversation: reply deltas, job state changes, results.
+
+    Events: `ready` when connected (refetch the conversation then: events are not replayed),
+    `reply.delta` {job_id, message_id, delta, text so far}, and `job` {id, kind, state,
+    message_id, attempts, last_error, and on success the analysis, reply or review}.
+    """
+    conversation = await _owned_conversation(request, conversation_id)
+    response = StreamingHttpResponse(
+        conversation_stream(conversation.pk), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # no proxy buffering of the stream
+    return response
+
+
+@api.post(
+    "/jobs/{job_id}/retry",
+    response={202: schemas.JobOut, 409: schemas.ErrorOut, **AN_ID, **NO_LOGIN, **A_POST},
+    tags=["conversations"],
+)
+async def retry_job(request: HttpRequest, job_id: int):
+    """Queue a failed reply, analysis or review again."""
+    job = await Job.objects.filter(pk=job_id, conversation__owner=request.auth).afirst()
+    if job is None:
+        return Status(404, {"detail": "No such job."})
+    return Status(202, await sync_to_async(services.retry_job)(job=job))
+
+
+async def _owned_conversation(request: HttpRequest, conversation_id: int) -> Conversation:
+    conversation = await Conversation.objects.filter(
+        pk=conversation_id, owner=request.auth
+    ).afirst()
+    if conversation is None:
+        raise ConversationNotFound
+    return conversation
+
+
+class ConversationNotFound(Exception):
+    """No conversation with that id belongs to the caller (whether or not it exists)."""
+
+
+@api.exception_handler(ConversationNotFound)
+def conversation_not_found(request: HttpRequest, error: ConversationNotFound):
+    return api.create_response(request, {"detail": "No such conversation."}, status=404)
+
+
+def _fields(instance: Any, schema: type[schemas.Schema]) -> dict[str, Any]:
+    """Return the attributes of a model instance that a schema shows."""
+    return {name: getattr(instance, name) for name in schema.model_fields}

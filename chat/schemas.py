@@ -1,0 +1,137 @@
+"""The JSON shapes of the API (django-ninja schemas, published in /api/openapi.json)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from workers.schemas import Category, Level, Severity
+
+LanguageCode = str
+
+
+def _without_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character (\\u0000)")
+    return value
+
+
+# Text that is stored or looked up: PostgreSQL cannot hold the NUL character in a text column.
+StoredText = Annotated[str, AfterValidator(_without_nul)]
+
+
+class ConversationIn(Schema):
+    language: LanguageCode = Field(description="The language to practise, e.g. 'es'.")
+    feedback_language: LanguageCode = Field(description="The language of explanations, e.g. 'en'.")
+    level: Level
+
+
+class MessageIn(Schema):
+    text: StoredText = Field(description="What the learner wrote (1 to 2,000 characters).")
+
+
+class JobOut(Schema):
+    id: int
+    kind: Literal["reply", "analysis", "review"]
+    state: Literal["queued", "running", "succeeded", "failed"]
+    message_id: int | None
+    attempts: int
+    last_error: str
+    celery_task_id: str
+    model_name: str
+    input_tokens: int | None
+    output_tokens: int | None
+    queued_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class IssueOut(Schema):
+    start: int
+    end: int
+    original: str
+    suggestion: str
+    explanation: str
+    category: Category
+    severity: Severity
+
+
+class AnalysisOut(Schema):
+    issues: list[IssueOut]
+    corrected_text: str
+    summary: str
+
+
+class MessageOut(Schema):
+    id: int
+    role: Literal["learner", "tutor"]
+    text: str
+    in_reply_to_id: int | None = Field(description="For a tutor message: the message it answers.")
+    created_at: datetime
+
+
+class LearnerMessageOut(MessageOut):
+    analysis: AnalysisOut | None = None
+
+
+class ConversationOut(Schema):
+    id: int
+    language: str
+    feedback_language: str
+    level: str
+    title: str
+    state: Literal["active", "ended"]
+    created_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None
+
+
+class ConversationDetailOut(ConversationOut):
+    messages: list[LearnerMessageOut]
+    jobs: list[JobOut]
+    offline_tutor: bool = Field(
+        description="True when the offline tutor answers, not a real model."
+    )
+
+
+class PostedMessageOut(Schema):
+    message: MessageOut
+    jobs: list[JobOut]
+
+
+class ReviewOut(Schema):
+    estimated_level: Level
+    content: dict
+    markdown: str
+    html: str = Field(description="The markdown rendered and sanitized: safe to insert.")
+    created_at: datetime
+
+
+class ReviewStateOut(Schema):
+    job: JobOut
+    review: ReviewOut | None
+
+
+class CredentialsIn(Schema):
+    username: StoredText
+    password: str
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+
+
+class CsrfOut(Schema):
+    csrf_token: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict] = Field(description="One entry per field: where it is and what is wrong.")

@@ -1,0 +1,106 @@
+"""Domain operations on conversations. Views and tasks call these; they hold no AI calls."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from chat.jobs import enqueue_after_commit, new_task_id, requeue_job
+from chat.languages import LANGUAGES, LEVELS
+from chat.models import Conversation, Job, Message
+
+
+class InvalidInput(ValueError):
+    """The learner's input cannot be stored; the message says why, in plain words."""
+
+
+class ConversationEnded(Exception):
+    """The conversation is ended and takes no more messages."""
+
+
+class NotRetryable(Exception):
+    """The job is not in a state that can be retried."""
+
+
+def start_conversation(
+    *, owner: AbstractBaseUser, language: str, feedback_language: str, level: str
+) -> Conversation:
+    _check_language("language", language)
+    _check_language("feedback_language", feedback_language)
+    if level not in LEVELS:
+        raise InvalidInput(f"Unsupported level {level!r}. Supported: {', '.join(LEVELS)}.")
+    return Conversation.objects.create(
+        owner=owner,
+        language=language,
+        feedback_language=feedback_language,
+        level=level,
+        title=f"{LANGUAGES[language]} conversation",
+    )
+
+
+def post_message(*, conversation: Conversation, text: str) -> tuple[Message, list[Job]]:
+    """Store a learner message with its reply and analysis jobs, enqueued after commit."""
+    check_message_text(text)
+    with transaction.atomic():
+        # Lock the conversation so a message cannot slip in after it is ended.
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conversation.state == Conversation.State.ENDED:
+            raise ConversationEnded
+        message = Message.objects.create(
+            conversation=conversation, role=Message.Role.LEARNER, text=text
+        )
+        jobs = [
+            _create_job(kind=kind, conversation=conversation, message=message)
+            for kind in (Job.Kind.REPLY, Job.Kind.ANALYSIS)
+        ]
+        # Touch updated_at so the conversation list orders by last activity.
+        conversation.save(update_fields=["updated_at"])
+    return message, jobs
+
+
+def end_conversation(*, conversation: Conversation) -> Job:
+    """End the conversation and queue its review; ending twice returns the same review job."""
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conversation.state == Conversation.State.ENDED:
+            return Job.objects.get(conversation=conversation, kind=Job.Kind.REVIEW)
+        conversation.state = Conversation.State.ENDED
+        conversation.ended_at = timezone.now()
+        conversation.save(update_fields=["state", "ended_at", "updated_at"])
+        return _create_job(kind=Job.Kind.REVIEW, conversation=conversation, message=None)
+
+
+def retry_job(*, job: Job) -> Job:
+    """Re-enqueue a failed job for its owner."""
+    requeued = requeue_job(job=job, from_states=[Job.State.FAILED])
+    if requeued is None:
+        raise NotRetryable(f"Only a failed job can be retried; this one is {job.state}.")
+    return requeued
+
+
+def check_message_text(text: str) -> None:
+    if not text.strip():
+        raise InvalidInput("The message is empty. Write something to send.")
+    limit = settings.FINDUS_MAX_MESSAGE_CHARS
+    if len(text) > limit:
+        raise InvalidInput(f"The message is {len(text)} characters long; the limit is {limit}.")
+
+
+def _check_language(field: str, code: str) -> None:
+    if code not in LANGUAGES:
+        supported = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
+        raise InvalidInput(f"Unsupported {field} {code!r}. Supported: {supported}.")
+
+
+def _create_job(*, kind: str, conversation: Conversation, message: Message | None) -> Job:
+    job = Job.objects.create(
+        kind=kind,
+        conversation=conversation,
+        message=message,
+        celery_task_id=new_task_id(),
+        queued_at=timezone.now(),
+    )
+    enqueue_after_commit(job)
+    return job

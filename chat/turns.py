@@ -1,0 +1,73 @@
+"""What the chat page shows: each learner message as a turn with its analysis and reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from chat.models import Conversation, GrammarAnalysis, Job, Message
+
+
+@dataclass
+class Segment:
+    """A run of the learner's text; `issue` is the 1-based number of the issue it shows, if any."""
+
+    text: str
+    issue: int | None = None
+    category: str = ""
+
+
+@dataclass
+class Turn:
+    message: Message
+    analysis: GrammarAnalysis | None = None
+    reply: Message | None = None
+    jobs: dict[str, Job] = field(default_factory=dict)
+
+    @property
+    def segments(self) -> list[Segment]:
+        return highlight(self.message.text, self.analysis.issues if self.analysis else [])
+
+    @property
+    def analysis_job(self) -> Job | None:
+        return self.jobs.get(Job.Kind.ANALYSIS)
+
+    @property
+    def reply_job(self) -> Job | None:
+        return self.jobs.get(Job.Kind.REPLY)
+
+
+def highlight(text: str, issues: list[dict[str, Any]]) -> list[Segment]:
+    """Split the text at the issues' spans. Spans were checked against the text when stored;
+    a span that does not fit (or overlaps the one before) is left unhighlighted."""
+    segments, position = [], 0
+    for number, issue in enumerate(issues, start=1):
+        start, end = issue["start"], issue["end"]
+        if start < position or end > len(text) or text[start:end] != issue["original"]:
+            continue
+        if start > position:
+            segments.append(Segment(text[position:start]))
+        segments.append(Segment(text[start:end], number, issue["category"]))
+        position = end
+    if position < len(text):
+        segments.append(Segment(text[position:]))
+    return segments
+
+
+async def conversation_turns(
+    conversation: Conversation, message_id: int | None = None
+) -> list[Turn]:
+    """Return the conversation's turns in order (or just the one for `message_id`)."""
+    learner = Message.objects.filter(conversation=conversation, role=Message.Role.LEARNER)
+    if message_id is not None:
+        learner = learner.filter(pk=message_id)
+    turns = {m.pk: Turn(m) async for m in learner}
+    if not turns:
+        return []
+    async for analysis in GrammarAnalysis.objects.filter(message_id__in=turns):
+        turns[analysis.message_id].analysis = analysis
+    async for reply in Message.objects.filter(in_reply_to_id__in=turns):
+        turns[reply.in_reply_to_id].reply = reply
+    async for job in Job.objects.filter(message_id__in=turns):
+        turns[job.message_id].jobs[job.kind] = job
+    return list(turns.values())

@@ -1,0 +1,21 @@
+"""Flower's settings, read by `celery -A findus flower` from the working directory.
+
+Flower shows task names, states and ids; task arguments are job ids only, never learner text.
+"""
+
+import os
+import sys
+
+from findus.env import envbool
+
+address = os.environ.get("FLOWER_ADDRESS", "127.0.0.1")
+_basic_auth = os.environ.get("FLOWER_BASIC_AUTH", "").strip()
+if _basic_auth:
+    basic_auth = [pair.strip() for pair in _basic_auth.split(",") if pair.strip()]
+elif not envbool("DEBUG", False):
+    sys.exit(
+        "Flower will not start without a password: set FLOWER_BASIC_AUTH=user:password "
+        "(or run in debug mode with DEBUG=true)."
+    )
+# Keep Flower's view of recent tasks bounded in memory.
+max_tasks = int(os.environ.get("FLOWER_MAX_TASKS", "10000"))

@@ -1,0 +1,95 @@
+"""Fixtures for the security tests: a learner's world to attack, and clean limit counters."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from chat.models import Conversation, GrammarAnalysis, Job, Message, Review
+from tests.helpers import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits(clean_redis_db):
+    """Forget counted posts, ends and failed logins before and after each test.
+
+    Test databases hand out the same user ids again after a rollback, and a counter must not
+    outlive the user it counted (nor leak into the other test modules).
+    """
+    forget_limits(clean_redis_db)
+    yield
+    forget_limits(clean_redis_db)
+
+
+def forget_limits(client) -> None:
+    for pattern in ("findus:limit:*", "findus:login-failures:*"):
+        keys = list(client.scan_iter(pattern))
+        if keys:
+            client.delete(*keys)
+
+
+def make_user(username: str) -> User:
+    return User.objects.create_user(username=username, password=PASSWORD)
+
+
+def make_conversation(owner: User, *, ended: bool = False) -> Conversation:
+    return Conversation.objects.create(
+        owner=owner,
+        language="es",
+        feedback_language="en",
+        level="A2",
+        title="Spanish conversation",
+        state="ended" if ended else "active",
+        ended_at=timezone.now() if ended else None,
+    )
+
+
+def make_turn(
+    conversation: Conversation,
+    *,
+    text: str = "Me gusta la cassa.",
+    reply: str = "¡Qué bien!",
+    issues: list[dict] | None = None,
+    summary: str = "One spelling mistake.",
+    analysis_state: str = "succeeded",
+    reply_state: str = "succeeded",
+) -> Message:
+    """Store a learner message with its jobs, and the reply and analysis their states imply."""
+    learner = Message.objects.create(conversation=conversation, role="learner", text=text)
+    now = timezone.now()
+    for kind, state in (("reply", reply_state), ("analysis", analysis_state)):
+        Job.objects.create(
+            kind=kind, conversation=conversation, message=learner, state=state, queued_at=now,
+            last_error="The provider kept failing." if state == "failed" else "",
+        )  # fmt: skip
+    if reply_state == "succeeded":
+        Message.objects.create(
+            conversation=conversation, role="tutor", text=reply, in_reply_to=learner
+        )
+    if analysis_state == "succeeded":
+        if issues is None:
+            start = text.find("cassa")
+            issues = [issue(text, "cassa", "casa", "Casa has one s.")] if start >= 0 else []
+        GrammarAnalysis.objects.create(
+            message=learner, issues=issues, corrected_text=text, summary=summary
+        )
+    return learner
+
+
+def issue(text: str, original: str, suggestion: str, explanation: str) -> dict:
+    start = text.index(original)
+    return {
+        "start": start, "end": start + len(original), "original": original,
+        "suggestion": suggestion, "explanation": explanation, "category": "spelling",
+        "severity": "minor",
+    }  # fmt: skip
+
+
+def make_review(conversation: Conversation, markdown: str) -> Review:
+    Job.objects.create(
+        kind="review", conversation=conversation, state="succeeded", queued_at=timezone.now()
+    )
+    return Review.objects.create(
+        conversation=conversation, content={}, markdown=markdown, estimated_level="A2"
+    )

@@ -1,0 +1,120 @@
+"""The grammar analysis job: one learner message in, exact error spans and explanations out."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from pydantic_ai import Agent, ModelRetry, RunContext
+
+from chat.models import GrammarAnalysis, Job
+from workers import ai
+from workers.jobs import Outcome, run_job
+from workers.prompts import ANALYSIS_INSTRUCTIONS, analysis_prompt
+from workers.schemas import GrammarAnalysisResult, GrammarIssue
+
+# deps: the learner's text, so the output validator can check every span against it.
+analysis_agent = Agent(
+    output_type=GrammarAnalysisResult,
+    instructions=ANALYSIS_INSTRUCTIONS,
+    deps_type=str,
+    name="grammar_analysis",
+    retries=2,
+    defer_model_check=True,
+)
+
+
+@analysis_agent.output_validator
+def spans_point_at_the_text(
+    ctx: RunContext[str], result: GrammarAnalysisResult
+) -> GrammarAnalysisResult:
+    return result.model_copy(update={"issues": align_spans(text=ctx.deps, issues=result.issues)})
+
+
+def align_spans(*, text: str, issues: list[GrammarIssue]) -> list[GrammarIssue]:
+    """Return the issues with spans that match the text exactly, sorted and not overlapping.
+
+    Models quote well but count characters badly, so a quote found elsewhere in the text moves
+    the span to its nearest occurrence. A quote that is not in the text at all goes back to the
+    model as a retry.
+    """
+    aligned: list[GrammarIssue] = []
+    for issue in issues:
+        if issue.original == issue.suggestion:
+            continue
+        if text[issue.start : issue.end] != issue.original:
+            starts = _occurrences(text, issue.original)
+            if not starts:
+                raise ModelRetry(
+                    f"The quoted original {issue.original!r} does not occur in the text. "
+                    "Quote the learner's characters exactly."
+                )
+            start = min(starts, key=lambda candidate: abs(candidate - issue.start))
+            issue = issue.model_copy(update={"start": start, "end": start + len(issue.original)})
+        aligned.append(issue)
+    aligned.sort(key=lambda issue: (issue.start, issue.end))
+    kept: list[GrammarIssue] = []
+    for issue in aligned:
+        if not kept or issue.start >= kept[-1].end:
+            kept.append(issue)
+    return kept
+
+
+def _occurrences(text: str, fragment: str) -> list[int]:
+    starts, position = [], text.find(fragment)
+    while position != -1:
+        starts.append(position)
+        position = text.find(fragment, position + 1)
+    return starts
+
+
+def analyse_text(
+    *, text: str, language: str, feedback_language: str, level: str
+) -> tuple[GrammarAnalysisResult, Outcome]:
+    """Ask the model for a grammar analysis; return it with the run's model name and usage."""
+    prompt = analysis_prompt(
+        text=text, language=language, feedback_language=feedback_language, level=level
+    )
+    run = ai.run_async(
+        analysis_agent.run(
+            prompt, model=ai.current_model(), model_settings=ai.model_settings(), deps=text
+        ),
+        timeout=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    )
+    usage = run.usage
+    return run.output, Outcome(
+        save=lambda: None,
+        model_name=run.response.model_name or settings.FINDUS_AI_MODEL,
+        input_tokens=usage.input_tokens or None,
+        output_tokens=usage.output_tokens or None,
+    )
+
+
+def _analyse(job: Job) -> Outcome:
+    message, conversation = job.message, job.conversation
+    result, outcome = analyse_text(
+        text=message.text,
+        language=conversation.language,
+        feedback_language=conversation.feedback_language,
+        level=conversation.level,
+    )
+
+    def save() -> None:
+        # One analysis per message: a re-run replaces the previous one in place.
+        GrammarAnalysis.objects.update_or_create(
+            message=message,
+            defaults={
+                "issues": [issue.model_dump() for issue in result.issues],
+                "corrected_text": result.corrected_text,
+                "summary": result.summary[:500],
+            },
+        )
+
+    outcome.save = save
+    outcome.event = {"analysis": result.model_dump()}
+    return outcome
+
+
+@shared_task(name="findus.analysis.analyse_message", bind=True)
+def analyse_message(self, job_id: int) -> str:
+    """Analyse the grammar of one learner message (the job's message)."""
+    return run_job(self, job_id, _analyse)

@@ -1,0 +1,245 @@
+"""The offline checker's rules. Each reads a tokenised `Draft` and returns the issues it finds.
+
+Rules favour silence over false alarms: a tutor that marks correct words wrong teaches the
+learner to ignore it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from workers.offline import lexicon
+from workers.offline.texts import explain
+from workers.schemas import Category, GrammarIssue, Severity
+
+
+def word_set(text: str) -> frozenset[str]:
+    """Return the words of a whitespace-separated list: long word lists read best as text."""
+    return frozenset(text.split())
+
+
+MID, LINE, SENTENCE, TEXT = "", "line", "sentence", "text"  # what precedes a word
+STARTS = (LINE, SENTENCE, TEXT)
+
+# A dot after these does not end a sentence.
+ABBREVIATIONS = word_set(
+    """etc vs mr mrs ms dr dra st sr sra srta ud uds approx aprox bzw usw ca evtl ggf nr hr fr mme
+    mlle cf sig dott ecc ex pág pag tel"""
+)
+
+# Repeating these is correct: "had had", "die die", "nous nous levons", "no no".
+ALLOWED_REPEATS = {
+    "en": {"had", "that", "is"},
+    "de": {"die", "der", "das", "den", "dem", "sie"},
+    "fr": {"nous", "vous"},
+}
+ALWAYS_ALLOWED_REPEATS = {"no", "ha", "ja", "si", "sì", "sí", "very", "muy", "molto", "sehr"}
+
+# Words that lose their vowel before another word: l'hôpital, dell'anno.
+FRENCH_ELISIONS = word_set("l d j m t s c n qu jusqu lorsqu puisqu")
+ITALIAN_ELISIONS = word_set(
+    "l d c m t s v un dell all dall nell sull coll quest quell bell sant dov com cos"
+)
+
+TYPOGRAPHIC_APOSTROPHE = "\u2019"
+APOSTROPHES = "'" + TYPOGRAPHIC_APOSTROPHE
+CLOSING_MARKS = "\"')]»\u201d" + TYPOGRAPHIC_APOSTROPHE  # quotes and brackets after a sentence
+
+# Links, e-mail addresses, @names and #tags: not words to correct.
+IGNORED = re.compile(r"\S+@\S+|\S*://\S+|www\.\S+|[@#]\w+")
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str
+    after: str  # MID, LINE, SENTENCE or TEXT: what comes before the word
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A learner's text, tokenised, with what a rule needs to write an issue."""
+
+    text: str
+    words: list[Word]
+    language: str
+    feedback_language: str
+    ignored: list[tuple[int, int]]  # spans of links and the like
+
+    def is_ignored(self, word: Word) -> bool:
+        return any(start <= word.start < end for start, end in self.ignored)
+
+    def gap(self, before: Word, after: Word) -> str:
+        return self.text[before.end : after.start]
+
+    def issue(
+        self,
+        *,
+        start: int,
+        end: int,
+        suggestion: str,
+        key: str,
+        category: Category,
+        severity: Severity,
+        **values: str,
+    ) -> GrammarIssue:
+        original = self.text[start:end]
+        return GrammarIssue(
+            start=start,
+            end=end,
+            original=original,
+            suggestion=suggestion,
+            explanation=self.explain(key, original=original, suggestion=suggestion, **values),
+            category=category,
+            severity=severity,
+        )
+
+    def explain(self, key: str, **values: str) -> str:
+        return explain(
+            key, feedback_language=self.feedback_language, language=self.language, **values
+        )
+
+
+def is_plain_word(word: str) -> bool:
+    return all(c.isalpha() or c in APOSTROPHES or c == "-" for c in word)
+
+
+def match_case(model: str, word: str) -> str:
+    """Return `word` capitalised like `model` ("Cassa" -> "Casa")."""
+    return word[:1].upper() + word[1:] if model[:1].isupper() else word
+
+
+def capitalise(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def spelling_issues(draft: Draft) -> list[GrammarIssue]:
+    if draft.language not in lexicon.SUPPORTED:
+        return []
+    # Two-edit corrections are slow (up to a second each); a garbled text must not stall a job.
+    slow_searches_left = 3
+    issues = []
+    for word in draft.words:
+        if not _worth_checking(draft, word):
+            continue
+        for start, piece in _pieces(word, draft.language):
+            correction = lexicon.best_correction(piece, language=draft.language, thorough=False)
+            if correction is None and slow_searches_left:
+                slow_searches_left -= 1
+                correction = lexicon.best_correction(piece, language=draft.language, thorough=True)
+            if correction is not None:
+                issues.append(
+                    draft.issue(
+                        start=start,
+                        end=start + len(piece),
+                        suggestion=match_case(piece, correction),
+                        key="spelling",
+                        category="spelling",
+                        severity="moderate",
+                    )
+                )
+    return issues
+
+
+def _worth_checking(draft: Draft, word: Word) -> bool:
+    text = word.text
+    if len(text) < 2 or not is_plain_word(text) or text.isupper():
+        return False
+    if any(c.isupper() for c in text[1:]) or draft.is_ignored(word):
+        return False  # "iPhone", links, @names
+    if text[0].isupper():
+        # Mid-sentence capitals are most likely names; so are capitalised words at a sentence
+        # start that the English list knows as names ("Madrid").
+        if word.after == MID:
+            return False
+        if draft.language != "en" and lexicon.is_known_name(text):
+            return False
+    return True
+
+
+def _pieces(word: Word, language: str) -> list[tuple[int, str]]:
+    """Return the unknown parts of `word` with their start: all of it, or a part of it.
+
+    "week-end" may be known as a whole; if not, each part must be ("chama-se"). In "l'hopital"
+    only "hopital" is checked.
+    """
+    if _is_known_token(word.text, language):
+        return []
+    pieces, offset = [], 0
+    for part in word.text.split("-"):
+        elided, rest = _without_elision(language, part)
+        if len(rest) > 1 and not _is_known_token(rest, language):
+            pieces.append((word.start + offset + elided, rest))
+        offset += len(part) + 1
+    return pieces
+
+
+def _without_elision(language: str, word: str) -> tuple[int, str]:
+    """Split "l'hôpital" into the offset and text of "hôpital", whose spelling we check."""
+    elisions = {"fr": FRENCH_ELISIONS, "it": ITALIAN_ELISIONS}.get(language, set())
+    head, apostrophe, rest = word.replace(TYPOGRAPHIC_APOSTROPHE, "'").partition("'")
+    if apostrophe and rest and head.lower() in elisions:
+        return len(head) + 1, word[len(head) + 1 :]
+    return 0, word
+
+
+def _is_known_token(word: str, language: str) -> bool:
+    if lexicon.is_known(word, language=language):
+        return True
+    # "dog's", "it'll": short pieces after an apostrophe are contractions.
+    parts = re.split(f"[{APOSTROPHES}]", word)
+    return len(parts) > 1 and all(
+        len(part) <= 2 or lexicon.is_known(part, language=language) for part in parts
+    )
+
+
+def repeated_word_issues(draft: Draft) -> list[GrammarIssue]:
+    allowed = ALWAYS_ALLOWED_REPEATS | ALLOWED_REPEATS.get(draft.language, set())
+    issues = []
+    for first, second in itertools.pairwise(draft.words):
+        same = first.text.lower() == second.text.lower()
+        if not same or not is_plain_word(first.text) or first.text.lower() in allowed:
+            continue
+        if draft.gap(first, second).isspace():
+            issues.append(
+                draft.issue(
+                    start=first.start,
+                    end=second.end,
+                    suggestion=first.text,
+                    key="repeated_word",
+                    category="style",
+                    severity="minor",
+                    word=first.text,
+                )
+            )
+    return issues
+
+
+def sentence_starts_in_lower_case(draft: Draft) -> list[Word]:
+    """Return the words that begin a sentence but start with a small letter."""
+    return [
+        word
+        for word in draft.words
+        if word.after in (SENTENCE, TEXT)
+        and word.text[0].islower()
+        and is_plain_word(word.text)
+        and not any(c.isupper() for c in word.text[1:])
+        and not draft.is_ignored(word)
+    ]
+
+
+def word_missing_final_punctuation(draft: Draft) -> Word | None:
+    """Return the last word if the text ends without . ! ? or …, else None."""
+    ending = draft.text.rstrip().rstrip(CLOSING_MARKS)
+    if not ending or not ending[-1].isalnum() or not draft.words:
+        return None
+    last_sentence = []
+    for word in reversed(draft.words):
+        last_sentence.append(word)
+        if word.after in STARTS:
+            break
+    # One-word replies ("Sí", "Hello") are normal in a chat; only flag actual sentences.
+    return draft.words[-1] if len(last_sentence) >= 2 else None

@@ -1,0 +1,229 @@
+"""The offline tutor's side of the conversation: acknowledge the learner, ask something back.
+
+It understands nothing, so it says so once, in its first reply, and then stays out of the way:
+a short echo of what the learner wrote and a question to keep them writing. The choice of
+template depends only on the turn and the text, so the same conversation replays the same way.
+"""
+
+# French and Italian typography writes the apostrophe as \u2019, which RUF001 mistakes for a
+# backtick.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SIMPLE_LEVELS = ("A1", "A2")
+FRAGMENT_WORDS = 6
+
+
+@dataclass(frozen=True)
+class TutorTexts:
+    greeting: str  # says, once, what kind of tutor this is
+    acks: list[str]  # each quotes a `{fragment}` of the learner's message
+    question_ack: str  # for a learner's question, which this tutor cannot really answer
+    simple: list[str]  # follow-up questions for A1 and A2
+    open: list[str]  # follow-up questions from B1 up
+
+
+TUTOR_TEXTS: dict[str, TutorTexts] = {
+    "en": TutorTexts(
+        greeting="Hello! I'm a simple offline tutor, so my replies are basic, "
+        "but let's practise together.",
+        acks=[
+            "“{fragment}” — nice!",
+            "You said: “{fragment}”. Interesting!",
+            "I see: “{fragment}”.",
+        ],
+        question_ack="Good question!",
+        simple=[
+            "What do you like to do at the weekend?",
+            "Do you have any pets?",
+            "What did you eat today?",
+            "Where do you live?",
+            "What is your favourite colour?",
+            "Do you have brothers or sisters?",
+            "What is the weather like today?",
+            "What time do you get up?",
+        ],
+        open=[
+            "What would you like to do next summer, and why?",
+            "Tell me about a book or a film you enjoyed recently.",
+            "What do you find hardest about learning English?",
+            "How do you usually spend your evenings?",
+            "If you could live anywhere, where would it be?",
+            "What was the best trip you have ever taken?",
+        ],
+    ),
+    "es": TutorTexts(
+        greeting="¡Hola! Soy un tutor sencillo que funciona sin conexión, así que mis "
+        "respuestas son básicas, pero podemos practicar juntos.",
+        acks=[
+            "“{fragment}”: ¡muy bien!",
+            "Dices: “{fragment}”. ¡Qué interesante!",
+            "Entiendo: “{fragment}”.",
+        ],
+        question_ack="¡Buena pregunta!",
+        simple=[
+            "¿Qué te gusta hacer el fin de semana?",
+            "¿Tienes mascotas?",
+            "¿Qué has comido hoy?",
+            "¿Dónde vives?",
+            "¿Cuál es tu color favorito?",
+            "¿Tienes hermanos?",
+            "¿Qué tiempo hace hoy?",
+            "¿A qué hora te levantas?",
+        ],
+        open=[
+            "¿Qué te gustaría hacer el próximo verano, y por qué?",
+            "Háblame de un libro o una película que te haya gustado.",
+            "¿Qué es lo más difícil para ti al aprender español?",
+            "¿Cómo pasas normalmente las tardes?",
+            "Si pudieras vivir en cualquier lugar, ¿dónde sería?",
+            "¿Cuál ha sido el mejor viaje de tu vida?",
+        ],
+    ),
+    "de": TutorTexts(
+        greeting="Hallo! Ich bin ein einfacher Offline-Tutor, meine Antworten sind also "
+        "schlicht, aber wir können zusammen üben.",
+        acks=[
+            "„{fragment}“ – schön!",
+            "Du sagst: „{fragment}“. Interessant!",
+            "Verstehe: „{fragment}“.",
+        ],
+        question_ack="Gute Frage!",
+        simple=[
+            "Was machst du gern am Wochenende?",
+            "Hast du Haustiere?",
+            "Was hast du heute gegessen?",
+            "Wo wohnst du?",
+            "Was ist deine Lieblingsfarbe?",
+            "Hast du Geschwister?",
+            "Wie ist das Wetter heute?",
+            "Wann stehst du auf?",
+        ],
+        open=[
+            "Was möchtest du nächsten Sommer machen, und warum?",
+            "Erzähl mir von einem Buch oder Film, der dir gefallen hat.",
+            "Was findest du am schwierigsten beim Deutschlernen?",
+            "Wie verbringst du normalerweise deine Abende?",
+            "Wenn du überall leben könntest, wo wäre das?",
+            "Was war die schönste Reise deines Lebens?",
+        ],
+    ),
+    "fr": TutorTexts(
+        greeting="Bonjour ! Je suis un tuteur hors ligne très simple, mes réponses sont donc "
+        "basiques, mais on peut s’entraîner ensemble.",
+        acks=[
+            "« {fragment} » : très bien !",
+            "Tu dis : « {fragment} ». Intéressant !",
+            "Je vois : « {fragment} ».",
+        ],
+        question_ack="Bonne question !",
+        simple=[
+            "Qu’est-ce que tu aimes faire le week-end ?",
+            "Tu as des animaux ?",
+            "Qu’est-ce que tu as mangé aujourd’hui ?",
+            "Où est-ce que tu habites ?",
+            "Quelle est ta couleur préférée ?",
+            "Tu as des frères et sœurs ?",
+            "Quel temps fait-il aujourd’hui ?",
+            "À quelle heure tu te lèves ?",
+        ],
+        open=[
+            "Qu’est-ce que tu aimerais faire l’été prochain, et pourquoi ?",
+            "Parle-moi d’un livre ou d’un film que tu as aimé.",
+            "Qu’est-ce qui est le plus difficile pour toi en français ?",
+            "Comment passes-tu tes soirées, d’habitude ?",
+            "Si tu pouvais vivre n’importe où, où serait-ce ?",
+            "Quel a été le plus beau voyage de ta vie ?",
+        ],
+    ),
+    "it": TutorTexts(
+        greeting="Ciao! Sono un tutor offline molto semplice, quindi le mie risposte sono "
+        "essenziali, ma possiamo esercitarci insieme.",
+        acks=[
+            "“{fragment}”: molto bene!",
+            "Dici: “{fragment}”. Interessante!",
+            "Capisco: “{fragment}”.",
+        ],
+        question_ack="Bella domanda!",
+        simple=[
+            "Che cosa ti piace fare nel fine settimana?",
+            "Hai animali domestici?",
+            "Che cosa hai mangiato oggi?",
+            "Dove abiti?",
+            "Qual è il tuo colore preferito?",
+            "Hai fratelli o sorelle?",
+            "Che tempo fa oggi?",
+            "A che ora ti alzi?",
+        ],
+        open=[
+            "Che cosa ti piacerebbe fare la prossima estate, e perché?",
+            "Parlami di un libro o di un film che ti è piaciuto.",
+            "Che cosa trovi più difficile nell’imparare l’italiano?",
+            "Come passi di solito le serate?",
+            "Se potessi vivere ovunque, dove vivresti?",
+            "Qual è stato il viaggio più bello della tua vita?",
+        ],
+    ),
+    "pt": TutorTexts(
+        greeting="Olá! Sou um tutor offline simples, então minhas respostas são básicas, "
+        "mas podemos praticar juntos.",
+        acks=[
+            "“{fragment}”: muito bem!",
+            "Você disse: “{fragment}”. Interessante!",
+            "Entendi: “{fragment}”.",
+        ],
+        question_ack="Boa pergunta!",
+        simple=[
+            "O que você gosta de fazer no fim de semana?",
+            "Você tem animais de estimação?",
+            "O que você comeu hoje?",
+            "Onde você mora?",
+            "Qual é a sua cor favorita?",
+            "Você tem irmãos?",
+            "Como está o tempo hoje?",
+            "A que horas você acorda?",
+        ],
+        open=[
+            "O que você gostaria de fazer no próximo verão, e por quê?",
+            "Fale-me de um livro ou de um filme de que você gostou.",
+            "O que é mais difícil para você ao aprender português?",
+            "Como você costuma passar as noites?",
+            "Se você pudesse morar em qualquer lugar, onde seria?",
+            "Qual foi a melhor viagem da sua vida?",
+        ],
+    ),
+}
+
+# A run of text up to a sentence end that holds at least one word.
+SENTENCE = re.compile(r"[^.!?…\n]*\w[^.!?…\n]*")
+
+
+def tutor_reply(*, learner_text: str, language: str, level: str, turn: int) -> str:
+    """Return the tutor's answer to the learner's `turn`-th message (the first is turn 1)."""
+    texts = TUTOR_TEXTS.get(language, TUTOR_TEXTS["en"])
+    parts = []
+    if turn <= 1:
+        parts.append(texts.greeting)
+    fragment = echo_fragment(learner_text)
+    if learner_text.rstrip().endswith("?"):
+        parts.append(texts.question_ack)
+    elif fragment:
+        ack = texts.acks[(turn + len(learner_text)) % len(texts.acks)]
+        parts.append(ack.format(fragment=fragment))
+    questions = texts.simple if level in SIMPLE_LEVELS else texts.open
+    # By turn, so that consecutive replies never ask the same question.
+    parts.append(questions[turn % len(questions)])
+    return " ".join(parts)
+
+
+def echo_fragment(learner_text: str) -> str:
+    """Return a few words of the learner's first real sentence, for quoting back."""
+    sentences = [m.group().strip(" ¿¡,;:\"'«»“”„").split() for m in SENTENCE.finditer(learner_text)]
+    # Skip a one-word greeting ("Hola!") when there is more to echo.
+    words = next((s for s in sentences if len(s) > 1), sentences[0] if sentences else [])
+    fragment = " ".join(words[:FRAGMENT_WORDS])
+    return f"{fragment}…" if len(words) > FRAGMENT_WORDS else fragment
