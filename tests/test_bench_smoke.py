@@ -1,0 +1,110 @@
+"""Each benchmark in bench/ runs end to end in its --smoke form and writes sane figures.
+
+The smoke runs use their own PostgreSQL database (findus_bench_smoke_<pid>, dropped afterwards)
+and Redis database (10), so they do not disturb a full benchmark run (findus_bench, Redis db 9) or
+the rest of the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_benchmark(module: str, results: Path) -> dict:
+    uv = [shutil.which("uv")] if shutil.which("uv") else [sys.executable, "-m", "uv"]
+    database = os.environ.get("DATABASE_URL", "")
+    if not database.startswith("postgres"):
+        database = "postgres://postgres@127.0.0.1:5432/findus"
+    server, name = database.rsplit("/", 1)[0], f"findus_bench_smoke_{os.getpid()}"
+    smoke_database = f"{server}/{name}"
+    env = {
+        **os.environ,
+        "BENCH_DATABASE_URL": smoke_database,
+        "BENCH_REDIS_URL": "redis://127.0.0.1:6379/10",
+        "BENCH_LOGS": str(results.parent / "logs"),
+    }
+    completed = subprocess.run(
+        [*uv, "run", "--group", "bench", "python", "-m", f"bench.{module}", "--smoke",
+         "--results-dir", str(results)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=280,
+    )  # fmt: skip
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    name = "fakemodel" if module == "fakemodel" else module
+    data = json.loads((results / f"{name}.json").read_text())
+    assert data["smoke"] is True
+    assert data["machine"]["cores"] >= 1 and data["machine"]["date"]
+    assert len(data["load_after"]) == 3
+    return data
+
+
+@pytest.fixture
+def results(tmp_path: Path) -> Path:
+    return tmp_path / "results"
+
+
+def test_the_fake_model_server_measures_its_own_capacity(results):
+    data = run_benchmark("fakemodel", results)
+    step = data["steps"][0]
+    assert step["achieved_rate"] > 0.9 * step["rate"]
+    assert 0 <= step["overhead_ms"]["p50"] < 500
+
+
+def test_the_send_path_benchmark_measures_every_variant(results):
+    data = run_benchmark("send_path", results)
+    assert set(data["variants"]) == {
+        "findus",
+        "findus_pool",
+        "ceiling",
+        "create_task",
+        "await_model",
+    }
+    for name, variant in data["variants"].items():
+        step = variant["steps"][0]
+        assert step["ok"] > 0, (name, step["statuses"])
+        assert step["latency_ms"]["p50"] <= step["latency_ms"]["p99"] <= step["latency_ms"]["max"]
+        assert variant["peak"]["rate"] >= 0
+    # Waiting for the model shows in the latency; findus' send path does not wait for it.
+    assert data["variants"]["await_model"]["steps"][0]["latency_ms"]["p50"] >= 1000
+    assert data["model_latency_independence"]["p99_ratio_5s_over_0.1s"] > 0
+    assert (results / "send_path.png").stat().st_size > 0
+
+
+def test_the_worker_throughput_benchmark_runs_every_analysis(results):
+    data = run_benchmark("worker_throughput", results)
+    for config in data["configs"]:
+        figures = config["runs"][0]
+        assert figures["states"] == {"succeeded": figures["jobs"]}
+        assert 0 < figures["efficiency"] <= 1.05
+        assert figures["cpu_ms_per_job"] > 0 and figures["peak_rss_mb"] > 0
+        assert figures["db_connections_peak"] >= 1
+    assert (results / "worker_throughput.png").stat().st_size > 0
+
+
+def test_the_end_to_end_benchmark_splits_the_overhead(results):
+    data = run_benchmark("end_to_end", results)
+    for name, design in data["designs"].items():
+        assert design["messages_measured"] > 0, name
+        assert design["analyses_missing"] == 0, name
+        parts = design["parts_ms"]
+        assert set(parts) == {"send", "queue_wait", "job_overhead", "delivery"}
+        assert all(parts[part]["p50"] is not None for part in parts)
+    assert (results / "end_to_end.png").stat().st_size > 0
+
+
+def test_the_scale_benchmark_compares_one_and_two_processes(results):
+    data = run_benchmark("scale", results)
+    assert {config["processes"] for config in data["configs"]} == {1, 2}
+    assert all(ratio > 0 for ratio in data["two_over_one_process"].values())
+    assert (results / "scale.png").stat().st_size > 0
