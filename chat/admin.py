@@ -12,8 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -127,18 +126,11 @@ class JobAdmin(admin.ModelAdmin):
     def has_rerun_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("chat.rerun_job")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Job]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(earlier_attempts=Coalesce(Sum("reruns__previous_attempts"), 0))
-        )
-
     @admin.display(description="Attempts", ordering="attempts")
     def attempts_display(self, job: Job) -> str:
-        if not job.earlier_attempts:
+        if not job.run_started_at_attempt:
             return str(job.attempts)
-        return f"{job.attempts} ({job.attempts + job.earlier_attempts} in all runs)"
+        return f"{job.attempts} ({job.attempts_this_run} in this run)"
 
     @admin.display(description="Error")
     def error(self, job: Job) -> str:

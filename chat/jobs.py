@@ -132,9 +132,17 @@ def _broker_answers(*, timeout: float) -> bool:
 
 
 def requeue_job(
-    *, job: Job, from_states: Iterable[str], reason: str = "", only_task_id: str = ""
+    *,
+    job: Job,
+    from_states: Iterable[str],
+    reason: str = "",
+    only_task_id: str = "",
+    new_run: bool = False,
 ) -> Job | None:
-    """Give a job a fresh attempt under a new task id and send it after commit.
+    """Give a job another attempt under a new task id and send it after commit.
+
+    With `new_run` (a re-run or a learner's retry of a failed job) the job also gets a fresh
+    budget of attempts; a reconciler re-send goes on with the budget of the run it belongs to.
 
     Nothing happens (None) if the job has meanwhile left `from_states`, e.g. a worker finished
     it, or (with `only_task_id`) if it has meanwhile been given another task id, e.g. by a
@@ -152,6 +160,8 @@ def requeue_job(
         job.queued_at = timezone.now()
         job.started_at = None
         job.finished_at = None
+        if new_run:
+            job.start_new_run()
         if reason:
             job.last_error = reason
         job.save()

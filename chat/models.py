@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from chat.languages import LANGUAGES, LEVELS
 
@@ -83,7 +83,10 @@ class Job(models.Model):
     state = models.CharField(
         max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
     )
+    # Attempts count across every run of the job. A re-run (an admin's, or a learner's retry)
+    # starts a new run with a fresh budget of FINDUS_JOB_MAX_ATTEMPTS, from this attempt on.
     attempts = models.PositiveIntegerField(default=0)
+    run_started_at_attempt = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     # The id of the Celery task of the current attempt: django-celery-results' TaskResult.task_id.
     celery_task_id = models.CharField(max_length=255, blank=True, db_index=True)
@@ -113,6 +116,24 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} job #{self.pk} ({self.state})"
+
+    @property
+    def attempts_this_run(self) -> int:
+        return self.attempts - self.run_started_at_attempt
+
+    @property
+    def out_of_attempts(self) -> bool:
+        return self.attempts_this_run >= settings.FINDUS_JOB_MAX_ATTEMPTS
+
+    @staticmethod
+    def with_attempts_left() -> Q:
+        """The filter of jobs whose current run may make another attempt (for guarded updates)."""
+        budget = F("run_started_at_attempt") + settings.FINDUS_JOB_MAX_ATTEMPTS
+        return Q(attempts__lt=budget)
+
+    def start_new_run(self) -> None:
+        """Give the job a fresh budget of attempts; the count goes on from where it is."""
+        self.run_started_at_attempt = self.attempts
 
 
 class JobRerun(models.Model):

@@ -33,8 +33,9 @@ def rerun_jobs(
     `by` is the staff user of an admin re-run, or the operator's name for one from the shell.
     A re-run gets a new task id and a fresh budget of attempts: the runner allows
     FINDUS_JOB_MAX_ATTEMPTS per run, so a job that used them all could otherwise never be
-    claimed again. The attempts of earlier runs stay on the JobRerun rows. The previous result
-    or error stays in place until the new run records its own.
+    claimed again. The attempt count goes on from where it was (a job that failed after 3
+    attempts makes its 4th in the re-run). The previous result or error stays in place until
+    the new run records its own.
     """
     rerunnable = [Job.State.FAILED, *([Job.State.SUCCEEDED] if include_succeeded else [])]
     report = RerunReport()
@@ -65,17 +66,9 @@ def _rerun(job: Job, *, by: AbstractBaseUser | str, rerunnable: list[str]) -> Jo
         previous_error=job.last_error,
         previous_task_id=job.celery_task_id,
     )
-    requeued = requeue_job(job=job, from_states=rerunnable)
+    requeued = requeue_job(job=job, from_states=rerunnable, new_run=True)
     # The row is locked by the caller and in `rerunnable`, so requeue_job cannot have declined.
     assert requeued is not None
-    requeued.attempts = 0
-    requeued.save(update_fields=["attempts"])
     record.new_task_id = requeued.celery_task_id
     record.save()
     return record
-
-
-def attempts_in_all(job: Job) -> int:
-    """Return the attempts of every run of the job: this one and those before each re-run."""
-    earlier = sum(job.reruns.values_list("previous_attempts", flat=True))
-    return job.attempts + earlier

@@ -74,7 +74,7 @@ def end_conversation(*, conversation: Conversation) -> Job:
 
 def retry_job(*, job: Job) -> Job:
     """Re-enqueue a failed job for its owner."""
-    requeued = requeue_job(job=job, from_states=[Job.State.FAILED])
+    requeued = requeue_job(job=job, from_states=[Job.State.FAILED], new_run=True)
     if requeued is None:
         raise NotRetryable(f"Only a failed job can be retried; this one is {job.state}.")
     return requeued

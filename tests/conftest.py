@@ -76,7 +76,6 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-
 @pytest.fixture(scope="session", autouse=True)
 def flush_retries_after_a_deadlock():
     """Retry emptying the tables when a worker process's write deadlocks with the TRUNCATE.

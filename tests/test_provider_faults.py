@@ -125,6 +125,30 @@ def test_always_malformed_output_fails_the_job_without_task_retries(client, conv
     assert fake.calls("review") == 3  # the first answer and the model's two own retries
 
 
+def test_a_job_out_of_attempts_gets_a_fresh_budget_when_its_owner_retries_it(
+    client, conversation, fake
+):
+    fake.default = "500"
+    post_message(client, conversation["id"])
+    wait_for_jobs(client, conversation["id"], timeout=40)
+    job = _analysis_job()
+    assert (job.state, job.attempts) == ("failed", 3)
+
+    # The provider still fails: the retry makes three more attempts, not none.
+    assert client.post(f"/api/jobs/{job.pk}/retry").status_code == 202
+    wait_for_jobs(client, conversation["id"], timeout=40)
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("failed", 6)
+    assert "Gave up after 3 attempts" in job.last_error
+    assert fake.calls("analysis") <= 6
+
+    fake.default = "ok"
+    assert client.post(f"/api/jobs/{job.pk}/retry").status_code == 202
+    wait_for_jobs(client, conversation["id"])
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.last_error) == ("succeeded", 7, "")
+
+
 def test_a_failed_job_is_retried_by_its_owner_to_success(client, conversation, fake):
     fake.default = "400"
     post_message(client, conversation["id"])

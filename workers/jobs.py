@@ -112,9 +112,9 @@ def claim(*, job_id: int, task_id: str) -> Job | None:
     claimable = Q(state=Job.State.QUEUED) | Q(state=Job.State.RUNNING, started_at__lt=stale)
     updated = Job.objects.filter(
         claimable,
+        Job.with_attempts_left(),
         pk=job_id,
         celery_task_id=task_id,
-        attempts__lt=settings.FINDUS_JOB_MAX_ATTEMPTS,
     ).update(state=Job.State.RUNNING, started_at=now, finished_at=None, attempts=F("attempts") + 1)
     if not updated:
         # Nothing got updated: another delivery got there first, or the job is done.
@@ -125,10 +125,9 @@ def claim(*, job_id: int, task_id: str) -> Job | None:
 
 def _fail_if_out_of_attempts(*, job_id: int, task_id: str) -> None:
     # A job re-delivered after its last attempt died with its worker ends failed, not stuck.
-    Job.objects.filter(
+    Job.objects.exclude(Job.with_attempts_left()).filter(
         pk=job_id,
         celery_task_id=task_id,
-        attempts__gte=settings.FINDUS_JOB_MAX_ATTEMPTS,
         state__in=[Job.State.QUEUED, Job.State.RUNNING],
     ).update(
         state=Job.State.FAILED,
@@ -188,18 +187,20 @@ def _record_success(job: Job, outcome: Outcome) -> None:
 
 def _handle_failure(task: Task, job: Job, error: Exception) -> NoReturn:
     reason = ai.describe(error)
-    while_the_database_is_down(job, lambda: job.refresh_from_db(fields=["attempts"]))
+    while_the_database_is_down(
+        job, lambda: job.refresh_from_db(fields=["attempts", "run_started_at_attempt"])
+    )
     # A database outage during the work is nobody's fault: try again, like a provider's 5xx.
     transient = (
         ai.is_transient(error) or isinstance(error, OperationalError | InterfaceError)
     ) and not isinstance(error, PermanentFailure)
-    if transient and job.attempts < settings.FINDUS_JOB_MAX_ATTEMPTS:
-        countdown = max(ai.retry_after(error) or 0.0, backoff(job.attempts))
+    if transient and not job.out_of_attempts:
+        countdown = max(ai.retry_after(error) or 0.0, backoff(job.attempts_this_run))
         while_the_database_is_down(job, lambda: _finish(job, Job.State.QUEUED, reason))
         log.info("job=%s kind=%s retry in %.1fs: %s", job.pk, job.kind, countdown, reason)
         raise task.retry(countdown=countdown, max_retries=None, exc=error)
     if transient:
-        reason = f"Gave up after {job.attempts} attempts. Last error: {reason}"
+        reason = f"Gave up after {job.attempts_this_run} attempts. Last error: {reason}"
     else:
         log.warning("job=%s kind=%s failed permanently: %s", job.pk, job.kind, reason)
     while_the_database_is_down(job, lambda: _finish(job, Job.State.FAILED, reason))

@@ -100,14 +100,16 @@ def _not_in_broker(queued: list[Job]) -> list[Job]:
 
 
 def _resend_or_fail(job: Job, counts: dict[str, int], reason: str) -> None:
-    if job.attempts >= settings.FINDUS_JOB_MAX_ATTEMPTS:
+    if job.out_of_attempts:
         with transaction.atomic():
             updated = Job.objects.filter(
                 pk=job.pk, state=job.state, queued_at=job.queued_at
             ).update(
                 state=Job.State.FAILED,
                 finished_at=timezone.now(),
-                last_error=f"Gave up after {job.attempts} attempts. {reason.split(',')[0]}.",
+                last_error=(
+                    f"Gave up after {job.attempts_this_run} attempts. {reason.split(',')[0]}."
+                ),
             )
         if updated:
             job.refresh_from_db()
