@@ -12,11 +12,13 @@ more than the cap saves.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
 import math
 import time
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -103,12 +105,11 @@ async def _count(keys: dict[Cap, str], user_id: int) -> dict[Cap, int] | None:
     if not keys:
         return None
     try:
-        async with _redis() as client:
-            pipe = client.pipeline(transaction=True)
-            for cap, key in keys.items():
-                pipe.incr(key)
-                pipe.expire(key, cap.window)
-            results = await pipe.execute()
+        pipe = _redis().pipeline(transaction=True)
+        for cap, key in keys.items():
+            pipe.incr(key)
+            pipe.expire(key, cap.window)
+        results = await pipe.execute()
     except aioredis.RedisError as error:
         log.warning("limits not checked for user %s: Redis is unreachable (%s)", user_id, error)
         return None
@@ -117,11 +118,10 @@ async def _count(keys: dict[Cap, str], user_id: int) -> dict[Cap, int] | None:
 
 async def _give_back(keys) -> None:
     try:
-        async with _redis() as client:
-            pipe = client.pipeline(transaction=True)
-            for key in keys:
-                pipe.decr(key)
-            await pipe.execute()
+        pipe = _redis().pipeline(transaction=True)
+        for key in keys:
+            pipe.decr(key)
+        await pipe.execute()
     except aioredis.RedisError as error:
         log.warning("a refused request's count was not given back: %s", error)
 
@@ -151,8 +151,7 @@ class LoginThrottle:
         if limit <= 0:
             return
         try:
-            async with _redis() as client:
-                failures, ttl = await client.pipeline().get(self.key).ttl(self.key).execute()
+            failures, ttl = await _redis().pipeline().get(self.key).ttl(self.key).execute()
         except aioredis.RedisError as error:
             log.warning("failed logins not checked: Redis is unreachable (%s)", error)
             return
@@ -167,16 +166,14 @@ class LoginThrottle:
     async def failed(self) -> None:
         window = settings.FINDUS_LOGIN_FAILURES_WINDOW
         try:
-            async with _redis() as client:
-                # NX: the window starts at the first failure and is not stretched by later ones.
-                await client.pipeline().incr(self.key).expire(self.key, window, nx=True).execute()
+            # NX: the window starts at the first failure and is not stretched by later ones.
+            await _redis().pipeline().incr(self.key).expire(self.key, window, nx=True).execute()
         except aioredis.RedisError as error:
             log.warning("a failed login was not counted: Redis is unreachable (%s)", error)
 
     async def succeeded(self) -> None:
         try:
-            async with _redis() as client:
-                await client.delete(self.key)
+            await _redis().delete(self.key)
         except aioredis.RedisError as error:
             log.warning("failed logins not cleared: Redis is unreachable (%s)", error)
 
@@ -195,12 +192,24 @@ def in_words(seconds: int) -> str:
     return f"{math.ceil(seconds / 3600)} hours"
 
 
+# One client (and connection pool) per event loop and URL: an asyncio client belongs to the loop
+# it was made on. uvicorn runs one loop per process; a loop that goes away takes its client along.
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, aioredis.Redis]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _redis() -> aioredis.Redis:
-    # A connection per call: the counted requests are few (a post, an end, a login), and a client
-    # kept per process would be bound to one event loop. No retries: a down Redis fails open fast.
-    return aioredis.Redis.from_url(
-        settings.REDIS_URL,
-        socket_connect_timeout=1,
-        socket_timeout=1,
-        retry=Retry(NoBackoff(), 0),
-    )
+    # Making a client per call cost the send path ~5 % of its CPU (bench/, BENCHMARKS.md).
+    # No retries: a down Redis fails open fast; a connection broken by a Redis restart is
+    # dropped by the pool, so only the call that meets it fails open.
+    per_loop = _clients.setdefault(asyncio.get_running_loop(), {})
+    client = per_loop.get(settings.REDIS_URL)
+    if client is None:
+        client = per_loop[settings.REDIS_URL] = aioredis.Redis.from_url(
+            settings.REDIS_URL,
+            socket_connect_timeout=1,
+            socket_timeout=1,
+            retry=Retry(NoBackoff(), 0),
+        )
+    return client

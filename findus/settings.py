@@ -204,8 +204,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(FINDUS_RETRY_BACKOFF_MAX + CELERY_TASK_TIME_LIMIT + 300),
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
-# Flower and the job rows show "started" and task-sent events.
-CELERY_TASK_TRACK_STARTED = True
+# Flower shows tasks sent, started and finished from these events. The job rows say "running";
+# a STARTED TaskResult row as well would cost each job one more database write (BENCHMARKS.md),
+# so TaskResult records outcomes only.
+CELERY_TASK_TRACK_STARTED = False
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 # Declared queues: a worker started without -Q consumes all of them; -Q picks some.
