@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chat', '0002_job_reruns'),
+        ("chat", "0002_job_reruns"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='job',
-            name='run_started_at_attempt',
+            model_name="job",
+            name="run_started_at_attempt",
             field=models.PositiveIntegerField(default=0),
         ),
     ]
