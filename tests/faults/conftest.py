@@ -46,7 +46,6 @@ FAST = {
     "FINDUS_RECONCILE_RUNNING_GRACE": 0,
 }
 FINISHED = (Job.State.SUCCEEDED, Job.State.FAILED)
-WARM_IMPORTS = "openai,pydantic_ai.models.openai,pydantic_ai.providers.openai"
 
 
 class Deployment:
@@ -78,12 +77,8 @@ class Deployment:
         return {name: str(value) for name, value in values.items()}
 
     def start_worker(self, name: str, *, concurrency: int = 4, **env: object) -> Process:
-        # Import the OpenAI SDK before consuming: on this small, busy machine the import takes
-        # seconds, which would otherwise come out of the first job's short time budget.
-        worker = start_worker(
-            f"{self.label}-{name}", concurrency=concurrency, include=WARM_IMPORTS,
-            **self.env(**env),
-        )  # fmt: skip
+        # findus builds the model (importing the OpenAI SDK) before the worker consumes.
+        worker = start_worker(f"{self.label}-{name}", concurrency=concurrency, **self.env(**env))
         self.processes.append(worker)
         self.workers[worker] = (name, concurrency, env)
         return worker
