@@ -11,7 +11,9 @@ wall time), the worker's CPU time per job (its whole process tree, from /proc), 
 (VmHWM, summed over the tree), and the database connections it held (pg_stat_activity, peak
 during the run and after it). The threads configurations run twice (medians reported); the
 prefork one, which does two jobs at a time, runs once with 200 analyses to stay within ten
-minutes on a shared machine. A last configuration repeats threads 32 with DATABASE_CONN_MAX_AGE=60.
+minutes on a shared machine. Three last configurations run once each: threads 32 with persistent
+database connections (DATABASE_CONN_MAX_AGE=60), threads 32 with a connection pool
+(DATABASE_POOL=true), and threads 64 with glibc's malloc arenas capped (MALLOC_ARENA_MAX=2).
 """
 
 from __future__ import annotations
@@ -57,7 +59,13 @@ CONFIGS = [
     Config("threads", 32, repeats=2),
     Config("threads", 64, repeats=2),
     # The same with persistent database connections (an existing setting): no connect per job.
-    Config("threads", 32, repeats=2, env=(("DATABASE_CONN_MAX_AGE", "60"),)),
+    Config("threads", 32, repeats=1, env=(("DATABASE_CONN_MAX_AGE", "60"),)),
+    # ... or with a connection pool per process, sized for the concurrency.
+    Config(
+        "threads", 32, repeats=1, env=(("DATABASE_POOL", "true"), ("DATABASE_POOL_MAX_SIZE", "40"))
+    ),
+    # glibc gives each thread its own malloc arena (up to 8 per core): capped at 2 here.
+    Config("threads", 64, repeats=1, env=(("MALLOC_ARENA_MAX", "2"),)),
 ]
 
 

@@ -49,3 +49,20 @@ def wait_for_jobs(client: Client, conversation_id: int, *, timeout: float = 30) 
         if time.monotonic() > deadline:
             raise AssertionError(f"jobs still pending after {timeout}s: {detail['jobs']}")
         time.sleep(0.1)
+
+
+def task_result(task_id: str, *, timeout: float = 10):
+    """Return the task's django-celery-results row once the worker has recorded its outcome.
+
+    The worker records it just after the task returns, so a moment after the job row is final.
+    """
+    from django_celery_results.models import TaskResult
+
+    from tests.processes import wait_for
+
+    outcomes = TaskResult.objects.filter(task_id=task_id, status__in=["SUCCESS", "FAILURE"])
+    return wait_for(
+        outcomes.first,
+        timeout=timeout,
+        what=f"the TaskResult of task {task_id}",
+    )

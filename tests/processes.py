@@ -8,7 +8,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -205,3 +206,15 @@ def pid_with_local_port(port: int, among: list[int]) -> int | None:
             except OSError:
                 continue
     return None
+
+
+@contextmanager
+def web_and_worker(name: str, **worker_env: str) -> Iterator[str]:
+    """A worker (the offline tutor, every queue) and a uvicorn process; yield the web's URL."""
+    worker = start_worker(f"worker-{name}", **worker_env)
+    server, base = start_uvicorn(f"uvicorn-{name}")
+    try:
+        yield base
+    finally:
+        server.stop()
+        worker.stop()

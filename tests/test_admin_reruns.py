@@ -9,11 +9,10 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django_celery_results.models import TaskResult
 
 from chat import services
 from chat.models import GrammarAnalysis, Job, JobRerun, Message
-from tests.helpers import PASSWORD, SENTENCE
+from tests.helpers import PASSWORD, SENTENCE, task_result
 from tests.processes import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -106,7 +105,7 @@ def test_a_failed_job_rerun_from_the_admin_runs_again_to_success(
     # The re-run is one more attempt: the count goes on from the failed run's.
     assert analysis.attempts == 2
     assert GrammarAnalysis.objects.filter(message=analysis.message).count() == 1
-    assert TaskResult.objects.get(task_id=analysis.celery_task_id).status == "SUCCESS"
+    assert task_result(analysis.celery_task_id).status == "SUCCESS"
     listing = client.get(CHANGELIST).content.decode()
     assert "2 (1 in this run)" in listing
 
@@ -255,7 +254,7 @@ def test_the_job_list_shows_the_error_of_failed_jobs_and_filters_them(
 
 def test_a_job_links_to_its_celery_task_result(client, operator, conversation, fake):
     _, analysis = post(conversation)
-    result = TaskResult.objects.get(task_id=analysis.celery_task_id)
+    result = task_result(analysis.celery_task_id)
 
     page = client.get(reverse("admin:chat_job_change", args=[analysis.pk])).content.decode()
     assert reverse("admin:django_celery_results_taskresult_change", args=[result.pk]) in page

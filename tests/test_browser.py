@@ -11,17 +11,17 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from chat.models import Conversation, Message
+from tests.browsers import chromium
 from tests.helpers import PASSWORD, SENTENCE
-from tests.processes import start_uvicorn, start_worker
+from tests.processes import web_and_worker
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain sync.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
@@ -30,26 +30,15 @@ DESKTOP = {"width": 1280, "height": 900}
 @pytest.fixture(scope="module")
 def app(django_db_setup, clean_redis_db):
     # A visible pace for the offline tutor's stream, so the test can watch it arrive.
-    worker = start_worker("worker-browser", FINDUS_LOCAL_STREAM_DELAY="0.12")
-    server, base = start_uvicorn("uvicorn-browser")
-    yield base
-    server.stop()
-    worker.stop()
+    with web_and_worker("browser", FINDUS_LOCAL_STREAM_DELAY="0.12") as base:
+        yield base
     clean_redis_db.flushdb()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )  # fmt: skip
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django_celery_results.models import TaskResult
 
 from chat.models import Job
-from tests.helpers import SENTENCE, post_message, register, start_conversation, wait_for_jobs
+from tests.helpers import (
+    SENTENCE,
+    post_message,
+    register,
+    start_conversation,
+    task_result,
+    wait_for_jobs,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,7 +50,7 @@ def test_every_job_has_a_task_result_without_learner_text(client, local_worker):
         assert job.model_name == "local"
         assert job.attempts == 1
         assert job.started_at and job.finished_at and job.finished_at >= job.started_at
-        result = TaskResult.objects.get(task_id=job.celery_task_id)
+        result = task_result(job.celery_task_id)
         assert result.status == "SUCCESS"
         assert result.task_args == f"({job.pk},)" or str(job.pk) in result.task_args
         assert "perro" not in (result.task_args or "") + (result.task_kwargs or "")

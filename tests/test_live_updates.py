@@ -15,18 +15,15 @@ from django.conf import settings
 from chat.events import channel_name
 from chat.models import Message
 from tests.helpers import PASSWORD, SENTENCE
-from tests.processes import start_uvicorn, start_worker, wait_for
+from tests.processes import wait_for, web_and_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(scope="module")
 def base_url(django_db_setup, clean_redis_db):
-    worker = start_worker("worker-live", FINDUS_LOCAL_STREAM_DELAY="0.02")
-    server, base = start_uvicorn("uvicorn-live")
-    yield base
-    server.stop()
-    worker.stop()
+    with web_and_worker("live", FINDUS_LOCAL_STREAM_DELAY="0.02") as base:
+        yield base
     clean_redis_db.flushdb()
 
 

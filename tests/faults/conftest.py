@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import kombu.pools
 import pytest
 import redis
 from django.db import connection
@@ -147,8 +148,10 @@ def broker_at(url: str) -> Iterator[None]:
 
 
 def _drop_broker_connections() -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # kombu keeps its pools in a registry keyed by host, port and db: closing only the app's
+    # pool would leave a closed pool there, which the next send to that URL (this one restored,
+    # or a later test's Redis on a reused port) gets back: "Acquire on closed pool".
+    kombu.pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 

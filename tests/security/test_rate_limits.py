@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 
 import pytest
 from django.test import Client
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from chat import limits
 from chat.models import Conversation, Job, Message
+from tests.browsers import chromium
 from tests.helpers import PASSWORD
 from tests.processes import start_uvicorn
 from tests.security.conftest import make_conversation, make_user
@@ -189,8 +189,6 @@ def test_the_caps_fail_open_with_a_log_line_when_redis_is_down(caps, clock, sett
 
 # --- The page, in a real browser against uvicorn ----------------------------------------------
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
 
 @pytest.fixture(scope="module")
 def app(django_db_setup, clean_redis_db):
@@ -201,8 +199,7 @@ def app(django_db_setup, clean_redis_db):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_page_says_why_a_post_was_refused_and_keeps_the_text(app):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with chromium() as browser:
         page = browser.new_page()
         page.goto(f"{app}/register/")
         page.fill("#id_username", "paula")
@@ -223,5 +220,4 @@ def test_the_page_says_why_a_post_was_refused_and_keeps_the_text(app):
         expect(error).to_contain_text("Your text is still here.")
         expect(page.locator("#text")).to_have_value("Otra vez")
         expect(page.locator("li.turn")).to_have_count(1)
-        browser.close()
     assert list(Message.objects.values_list("text", flat=True)) == ["Hola, ¿qué tal?"]

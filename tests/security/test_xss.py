@@ -9,7 +9,6 @@ The strings are written straight into the database, as a misbehaving model would
 from __future__ import annotations
 
 import json
-import os
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -19,10 +18,11 @@ import redis
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from chat.events import channel_name
 from chat.models import Job
+from tests.browsers import chromium
 from tests.processes import start_uvicorn
 from tests.security.conftest import (
     issue,
@@ -179,8 +179,6 @@ def test_every_page_sends_a_csp_without_inline_script_or_foreign_images():
 
 # --- In a real browser, against uvicorn -------------------------------------------------------
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
 
 @pytest.fixture(scope="module")
 def app(django_db_setup, clean_redis_db):
@@ -202,10 +200,7 @@ def hostile():
 
 @pytest.fixture
 def browser_page(app, hostile):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
+    with chromium() as browser:
         context = browser.new_context()
         page = context.new_page()
         page.seen = {"dialogs": [], "foreign": [], "csp": []}
@@ -229,7 +224,6 @@ def browser_page(app, hostile):
         )
         context.route("**/*", route)
         yield page
-        browser.close()
 
 
 def _origin(url: str) -> str:
