@@ -20,13 +20,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_benchmark(module: str, results: Path) -> dict:
+def run_benchmark(module: str, results: Path, *args: str, name: str = "") -> dict:
     uv = [shutil.which("uv")] if shutil.which("uv") else [sys.executable, "-m", "uv"]
     database = os.environ.get("DATABASE_URL", "")
     if not database.startswith("postgres"):
         database = "postgres://postgres@127.0.0.1:5432/findus"
-    server, name = database.rsplit("/", 1)[0], f"findus_bench_smoke_{os.getpid()}"
-    smoke_database = f"{server}/{name}"
+    server, database_name = database.rsplit("/", 1)[0], f"findus_bench_smoke_{os.getpid()}"
+    smoke_database = f"{server}/{database_name}"
     env = {
         **os.environ,
         "BENCH_DATABASE_URL": smoke_database,
@@ -34,15 +34,14 @@ def run_benchmark(module: str, results: Path) -> dict:
         "BENCH_LOGS": str(results.parent / "logs"),
     }
     completed = subprocess.run(
-        [*uv, "run", "--group", "bench", "python", "-m", f"bench.{module}", "--smoke",
+        [*uv, "run", "--group", "bench", "python", "-m", f"bench.{module}", *args, "--smoke",
          "--results-dir", str(results)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=280,
     )  # fmt: skip
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'DROP DATABASE IF EXISTS "{database_name}" WITH (FORCE)')
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
-    name = "fakemodel" if module == "fakemodel" else module
-    data = json.loads((results / f"{name}.json").read_text())
+    data = json.loads((results / f"{name or module}.json").read_text())
     assert data["smoke"] is True
     assert data["machine"]["cores"] >= 1 and data["machine"]["date"]
     assert len(data["load_after"]) == 3
@@ -108,3 +107,13 @@ def test_the_scale_benchmark_compares_one_and_two_processes(results):
     assert {config["processes"] for config in data["configs"]} == {1, 2}
     assert all(ratio > 0 for ratio in data["two_over_one_process"].values())
     assert (results / "scale.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("target", ["web", "worker"])
+def test_the_profiler_says_where_the_cpu_goes(results, target):
+    data = run_benchmark("profile", results, target, name=f"profile_{target}")
+    assert data["samples"] > 0
+    assert sum(data["self_by_area"].values()) == pytest.approx(1, abs=0.01)
+    # The process sampled is findus' own: its code shows on the stacks.
+    assert any(("chat/" in frame or "workers/" in frame) for frame, _ in data["inclusive_top"])
+    assert (results / f"profile_{target}.txt").read_text().startswith(f"{target}: ")
