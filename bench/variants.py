@@ -36,10 +36,10 @@ from chat.events import channel_name
 from chat.jobs import new_task_id
 from chat.models import Conversation, GrammarAnalysis, Job, Message
 from workers import ai
-from workers.analysis import analysis_agent
+from workers.analysis import analysis_agent, store_analysis
 from workers.jobs import Outcome, _finish, _record_success, claim, job_event
 from workers.prompts import analysis_prompt, tutor_instructions
-from workers.reply import DELTA_INTERVAL, history_before, tutor_agent
+from workers.reply import DELTA_INTERVAL, history_before, store_reply, tutor_agent
 
 log = logging.getLogger("bench.variants")
 TEXT_LIMIT = settings.FINDUS_MAX_MESSAGE_CHARS
@@ -215,18 +215,8 @@ async def _analyse(job: Job) -> Outcome:
     )
     result = run.output
 
-    def save() -> None:
-        GrammarAnalysis.objects.update_or_create(
-            message=message,
-            defaults={
-                "issues": [issue.model_dump() for issue in result.issues],
-                "corrected_text": result.corrected_text,
-                "summary": result.summary[:500],
-            },
-        )
-
     return Outcome(
-        save=save,
+        save=lambda: store_analysis(message, result),
         model_name=run.response.model_name or settings.FINDUS_AI_MODEL,
         event={"analysis": result.model_dump()},
     )
@@ -255,15 +245,7 @@ async def _reply(job: Job) -> Outcome:
     outcome = Outcome(save=lambda: None, model_name=settings.FINDUS_AI_MODEL)
 
     def save() -> None:
-        reply, _ = Message.objects.update_or_create(
-            in_reply_to=message,
-            defaults={
-                "conversation_id": message.conversation_id,
-                "role": Message.Role.TUTOR,
-                "text": text,
-            },
-        )
-        outcome.event = {"reply": {"id": reply.pk, "in_reply_to_id": message.pk, "text": text}}
+        outcome.event = store_reply(message, text)
 
     outcome.save = save
     return outcome

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from pydantic_ai import Agent, ModelRetry, RunContext
 
-from chat.models import GrammarAnalysis, Job
+from chat.models import GrammarAnalysis, Job, Message
 from workers import ai
 from workers.jobs import Outcome, run_job
 from workers.prompts import ANALYSIS_INSTRUCTIONS, analysis_prompt
@@ -89,6 +89,18 @@ def analyse_text(
     )
 
 
+def store_analysis(message: Message, result: GrammarAnalysisResult) -> None:
+    """Store a message's analysis; one per message, so a re-run replaces the previous one."""
+    GrammarAnalysis.objects.update_or_create(
+        message=message,
+        defaults={
+            "issues": [issue.model_dump() for issue in result.issues],
+            "corrected_text": result.corrected_text,
+            "summary": result.summary[:500],
+        },
+    )
+
+
 def _analyse(job: Job) -> Outcome:
     message, conversation = job.message, job.conversation
     result, outcome = analyse_text(
@@ -98,18 +110,7 @@ def _analyse(job: Job) -> Outcome:
         level=conversation.level,
     )
 
-    def save() -> None:
-        # One analysis per message: a re-run replaces the previous one in place.
-        GrammarAnalysis.objects.update_or_create(
-            message=message,
-            defaults={
-                "issues": [issue.model_dump() for issue in result.issues],
-                "corrected_text": result.corrected_text,
-                "summary": result.summary[:500],
-            },
-        )
-
-    outcome.save = save
+    outcome.save = lambda: store_analysis(message, result)
     outcome.event = {"analysis": result.model_dump()}
     return outcome
 

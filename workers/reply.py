@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 from django.conf import settings
 from pydantic_ai import Agent
@@ -70,20 +72,24 @@ def _reply(job: Job) -> Outcome:
         raise PermanentFailure("The model answered with an empty reply.")
 
     def save() -> None:
-        reply, _ = Message.objects.update_or_create(
-            in_reply_to=message,
-            defaults={
-                "conversation_id": message.conversation_id,
-                "role": Message.Role.TUTOR,
-                "text": text,
-            },
-        )
-        outcome.event = {
-            "reply": {"id": reply.pk, "in_reply_to_id": message.pk, "text": text},
-        }
+        outcome.event = store_reply(message, text)
 
     outcome.save = save
     return outcome
+
+
+def store_reply(message: Message, text: str) -> dict[str, Any]:
+    """Store the tutor's reply to a learner message (one per message, replaced by a re-run);
+    return its event for the live stream."""
+    reply, _ = Message.objects.update_or_create(
+        in_reply_to=message,
+        defaults={
+            "conversation_id": message.conversation_id,
+            "role": Message.Role.TUTOR,
+            "text": text,
+        },
+    )
+    return {"reply": {"id": reply.pk, "in_reply_to_id": message.pk, "text": text}}
 
 
 @shared_task(name="findus.reply.write", bind=True)
