@@ -194,6 +194,9 @@ async def list_conversations(request: HttpRequest):
 )
 async def get_conversation(request: HttpRequest, conversation_id: int):
     conversation = await _owned_conversation(request, conversation_id)
+    # Jobs before results: a worker stores a result and marks its job succeeded in one
+    # transaction, so a job read here as succeeded has its reply or analysis in the reads below.
+    jobs = [job async for job in Job.objects.filter(conversation=conversation)]
     analyses = {
         analysis.message_id: analysis
         async for analysis in GrammarAnalysis.objects.filter(message__conversation=conversation)
@@ -205,7 +208,7 @@ async def get_conversation(request: HttpRequest, conversation_id: int):
     return {
         **_fields(conversation, schemas.ConversationOut),
         "messages": messages,
-        "jobs": [job async for job in Job.objects.filter(conversation=conversation)],
+        "jobs": jobs,
         "offline_tutor": settings.FINDUS_AI_MODEL == "local",
     }
 

@@ -64,10 +64,12 @@ async def conversation_turns(
     turns = {m.pk: Turn(m) async for m in learner}
     if not turns:
         return []
+    # Jobs before results: a worker stores a result and marks its job succeeded in one
+    # transaction, so a job read as succeeded has its result in the reads that follow.
+    async for job in Job.objects.filter(message_id__in=turns):
+        turns[job.message_id].jobs[job.kind] = job
     async for analysis in GrammarAnalysis.objects.filter(message_id__in=turns):
         turns[analysis.message_id].analysis = analysis
     async for reply in Message.objects.filter(in_reply_to_id__in=turns):
         turns[reply.in_reply_to_id].reply = reply
-    async for job in Job.objects.filter(message_id__in=turns):
-        turns[job.message_id].jobs[job.kind] = job
     return list(turns.values())
