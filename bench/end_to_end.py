@@ -159,7 +159,7 @@ def split(posted: dict[int, float], arrivals: dict[int, float], skip: int) -> di
 
     jobs = {
         job.message_id: job
-        for job in Job.objects.filter(kind=Job.Kind.ANALYSIS, message_id__in=list(posted))
+        for job in Job.objects.filter(kind="analysis", message_id__in=list(posted))
     }
     samples: dict[str, list[float]] = {
         k: [] for k in ("overhead", "send", "queue_wait", "job_overhead", "delivery")

@@ -31,15 +31,15 @@ from django.urls import path
 from django.utils import timezone
 from pydantic_ai.models import Model, infer_model
 
-from chat import services
-from chat.events import channel_name
-from chat.jobs import new_task_id
+from chat import jobs, services
+from chat.kinds import Done
+from chat.live import conversation_channel
 from chat.models import Conversation, GrammarAnalysis, Job, Message
+from chat.sending import new_task_id
 from workers import ai
-from workers.analysis import analysis_agent, store_analysis
-from workers.jobs import Outcome, _finish, _record_success, claim, job_event
+from workers.kinds.analysis import analysis_agent, store_analysis
+from workers.kinds.reply import DELTA_INTERVAL, history_before, store_reply, tutor_agent
 from workers.prompts import analysis_prompt, tutor_instructions
-from workers.reply import DELTA_INTERVAL, history_before, store_reply, tutor_agent
 
 log = logging.getLogger("bench.variants")
 TEXT_LIMIT = settings.FINDUS_MAX_MESSAGE_CHARS
@@ -70,7 +70,7 @@ async def await_model(request: HttpRequest, conversation_id: int) -> JsonRespons
     message = await sync_to_async(_store_message)(conversation=conversation, text=text)
     history = await sync_to_async(history_before)(message)
     reply, analysis = await asyncio.gather(
-        tutor_agent.run(
+        tutor_agent().run(
             text,
             message_history=history,
             model=_model(),
@@ -79,7 +79,7 @@ async def await_model(request: HttpRequest, conversation_id: int) -> JsonRespons
                 language=conversation.language, level=conversation.level
             ),
         ),
-        analysis_agent.run(
+        analysis_agent().run(
             _analysis_prompt(conversation, text),
             model=_model(),
             model_settings=ai.model_settings(),
@@ -175,58 +175,52 @@ def _store_message_and_jobs(*, conversation: Conversation, text: str) -> tuple[M
         message = Message.objects.create(
             conversation=conversation, role=Message.Role.LEARNER, text=text
         )
-        jobs = [
+        created = [
             Job.objects.create(
                 kind=kind,
+                owner_id=conversation.owner_id,
                 conversation=conversation,
                 message=message,
                 celery_task_id=new_task_id(),
                 queued_at=timezone.now(),
             )
-            for kind in (Job.Kind.REPLY, Job.Kind.ANALYSIS)
+            for kind in ("reply", "analysis")
         ]
         conversation.save(update_fields=["updated_at"])
-    return message, jobs
+    return message, created
 
 
 async def _run_job(job_id: int, task_id: str, kind: str) -> None:
-    """What a worker does with one job (workers/jobs.py run_job), on the web's event loop."""
-    job = await sync_to_async(claim)(job_id=job_id, task_id=task_id)
+    """What a worker does with one job (workers/runner.py run_job), on the web's event loop."""
+    job = await sync_to_async(jobs.claim)(job_id=job_id, task_id=task_id)
     if job is None:
         return
-    await _publish(job.conversation_id, "job", job_event(job))
-    work = _reply if kind == Job.Kind.REPLY else _analyse
+    work, store = (_reply, store_reply) if kind == "reply" else (_analyse, store_analysis)
     try:
-        outcome = await asyncio.wait_for(work(job), settings.CELERY_TASK_SOFT_TIME_LIMIT)
+        done = await asyncio.wait_for(work(job), settings.CELERY_TASK_SOFT_TIME_LIMIT)
     except Exception as error:
         log.warning("job=%s failed: %s", job_id, error)
-        await sync_to_async(_finish)(job, Job.State.FAILED, ai.describe(error))
+        await sync_to_async(jobs.give_up)(job, reason=ai.describe(error))
         return
-    await sync_to_async(_record_success)(job, outcome)
+    await sync_to_async(jobs.succeed)(job, done, store=store)
 
 
-async def _analyse(job: Job) -> Outcome:
+async def _analyse(job: Job) -> Done:
     message, conversation = job.message, job.conversation
-    run = await analysis_agent.run(
+    run = await analysis_agent().run(
         _analysis_prompt(conversation, message.text),
         model=_model(),
         model_settings=ai.model_settings(),
         deps=message.text,
     )
-    result = run.output
-
-    return Outcome(
-        save=lambda: store_analysis(message, result),
-        model_name=run.response.model_name or settings.FINDUS_AI_MODEL,
-        event={"analysis": result.model_dump()},
-    )
+    return ai.output_of(run)
 
 
-async def _reply(job: Job) -> Outcome:
+async def _reply(job: Job) -> Done:
     message, conversation = job.message, job.conversation
     history = await sync_to_async(history_before)(message)
     parts: list[str] = []
-    async with tutor_agent.run_stream(
+    async with tutor_agent().run_stream(
         message.text,
         message_history=history,
         model=_model(),
@@ -241,19 +235,12 @@ async def _reply(job: Job) -> Outcome:
                 {"job_id": job.pk, "message_id": message.pk, "delta": delta,
                  "text": "".join(parts)},
             )  # fmt: skip
-    text = "".join(parts)
-    outcome = Outcome(save=lambda: None, model_name=settings.FINDUS_AI_MODEL)
-
-    def save() -> None:
-        outcome.event = store_reply(message, text)
-
-    outcome.save = save
-    return outcome
+        return ai.done("".join(parts), usage=run.usage, model_name=None)
 
 
 async def _publish(conversation_id: int, event: str, data: dict[str, Any]) -> None:
     payload = json.dumps({"event": event, "data": data}, default=str)
-    await _redis().publish(channel_name(conversation_id), payload)
+    await _redis().publish(conversation_channel(conversation_id), payload)
 
 
 urlpatterns = [

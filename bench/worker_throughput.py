@@ -74,8 +74,8 @@ def make_jobs(count: int) -> list[int]:
     from django.contrib.auth.models import User
     from django.utils import timezone
 
-    from chat.jobs import new_task_id
     from chat.models import Conversation, Job, Message
+    from chat.sending import new_task_id
 
     owner, _ = User.objects.get_or_create(username="bench-worker")
     conversations = Conversation.objects.bulk_create(
@@ -89,7 +89,7 @@ def make_jobs(count: int) -> list[int]:
     )
     now = timezone.now()
     jobs = Job.objects.bulk_create(
-        Job(kind=Job.Kind.ANALYSIS, conversation_id=m.conversation_id, message=m,
+        Job(kind="analysis", owner=owner, conversation_id=m.conversation_id, message=m,
             celery_task_id=new_task_id(), queued_at=now)
         for m in messages
     )  # fmt: skip
@@ -100,8 +100,8 @@ def send(job_ids: list[int]) -> float:
     """Send the jobs' tasks; return the wall-clock time of the first send."""
     from django.utils import timezone
 
-    from chat.jobs import send_job
     from chat.models import Job
+    from chat.sending import send_job
 
     # queued_at is when the job was handed to the broker, as in the app.
     Job.objects.filter(pk__in=job_ids).update(queued_at=timezone.now())
@@ -235,7 +235,7 @@ def agent_cpu_floor(model_url: str, runs: int) -> dict[str, float]:
 
     os.environ["OPENAI_BASE_URL"] = model_url
     from workers import ai
-    from workers.analysis import analysis_agent
+    from workers.kinds.analysis import analysis_agent
     from workers.prompts import analysis_prompt
 
     prompt = analysis_prompt(text=TEXT, language="es", feedback_language="en", level="A2")
@@ -243,7 +243,7 @@ def agent_cpu_floor(model_url: str, runs: int) -> dict[str, float]:
 
     def once() -> None:
         ai.run_async(
-            analysis_agent.run(
+            analysis_agent().run(
                 prompt, model=ai.current_model(), model_settings=ai.model_settings(), deps=TEXT
             ),
             timeout=30,

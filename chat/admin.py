@@ -20,8 +20,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django_celery_results.models import TaskResult
 
+from chat import kinds
+from chat.jobs import UNDER_WAY
 from chat.models import Conversation, GrammarAnalysis, Job, JobRerun, Message, Review
-from chat.reruns import UNDER_WAY, RerunReport, rerun_jobs
+from chat.reruns import RerunReport, rerun_jobs
 
 RERUN_ACTION = "rerun_selected_jobs"
 
@@ -219,7 +221,7 @@ class JobAdmin(admin.ModelAdmin):
         if request.method == "POST":
             self._check_rerun_permission(request)
             kind = request.POST.get("kind", "")
-            if kind and kind not in Job.Kind.values:
+            if kind and kind not in kinds.names():
                 return HttpResponseBadRequest(f"Unknown job kind {kind!r}.")
             report = rerun_jobs(jobs=failed.filter(kind=kind) if kind else failed, by=request.user)
             self._tell(request, report)
@@ -229,7 +231,7 @@ class JobAdmin(admin.ModelAdmin):
             for row in failed.values("kind").annotate(count=Count("id"), latest=Max("finished_at"))
         }
         changelist = reverse("admin:chat_job_changelist")
-        kinds = [
+        per_kind = [
             {
                 "kind": kind,
                 "label": label,
@@ -237,14 +239,14 @@ class JobAdmin(admin.ModelAdmin):
                 "latest": counts.get(kind, {}).get("latest"),
                 "url": f"{changelist}?{urlencode({'state__exact': 'failed', 'kind__exact': kind})}",
             }
-            for kind, label in Job.Kind.choices
+            for kind, label in kinds.choices()
         ]
         context = {
             **self.admin_site.each_context(request),
             "title": "Failed jobs",
             "opts": self.model._meta,
-            "kinds": kinds,
-            "total": sum(row["count"] for row in kinds),
+            "kinds": per_kind,
+            "total": sum(row["count"] for row in per_kind),
             "recent": failed.select_related("conversation").order_by("-finished_at")[:20],
             "can_rerun": self.has_rerun_permission(request),
         }

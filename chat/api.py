@@ -7,10 +7,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.auth.models import User
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import BadRequest, SuspiciousOperation, ValidationError
-from django.db import IntegrityError
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, StreamingHttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import get_token
@@ -19,10 +16,9 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
 
-from chat import limits, schemas, services
+from chat import accounts, limits, schemas, selectors, services
 from chat.events import conversation_stream
-from chat.models import Conversation, GrammarAnalysis, Job, Message, Review
-from chat.rendering import render_markdown
+from chat.models import Conversation
 
 
 class AsyncSessionAuth(APIKeyCookie):
@@ -104,7 +100,9 @@ async def csrf(request: HttpRequest):
 async def register(request: HttpRequest, credentials: schemas.CredentialsIn):
     """Create an account and log in."""
     _check_csrf(request)
-    user = await sync_to_async(_create_user)(credentials.username, credentials.password)
+    user = await sync_to_async(accounts.create_account)(
+        username=credentials.username, password=credentials.password
+    )
     await auth.alogin(request, user)
     return Status(201, user)
 
@@ -118,17 +116,12 @@ async def login(request: HttpRequest, credentials: schemas.CredentialsIn):
     """Log in. After repeated wrong passwords for a username, logins from that address are
     refused with 429 for a while (Retry-After says how long)."""
     _check_csrf(request)
-    throttle = limits.LoginThrottle(credentials.username, limits.client_address(request))
-    await throttle.check()
-    user = await auth.aauthenticate(
-        request, username=credentials.username, password=credentials.password
-    )
-    if user is None:
-        await throttle.failed()
+    try:
+        return await accounts.log_in(
+            request, username=credentials.username, password=credentials.password
+        )
+    except accounts.WrongCredentials:
         return Status(400, {"detail": "Wrong username or password."})
-    await throttle.succeeded()
-    await auth.alogin(request, user)
-    return user
 
 
 @api.post("/auth/logout", response={204: None, **NO_LOGIN, **A_POST}, tags=["accounts"])
@@ -141,22 +134,6 @@ def _check_csrf(request: HttpRequest) -> None:
     # Endpoints without a login still need CSRF protection (against login CSRF).
     if check_csrf(request) is not None:
         raise HttpError(403, "CSRF check failed: send the csrftoken cookie's value as X-CSRFToken.")
-
-
-def _create_user(username: str, password: str) -> User:
-    username = username.strip()
-    if not username:
-        raise services.InvalidInput("Choose a username.")
-    candidate = User(username=username)
-    try:
-        User._meta.get_field("username").clean(username, candidate)
-        validate_password(password, user=candidate)
-    except ValidationError as error:
-        raise services.InvalidInput(" ".join(error.messages)) from None
-    try:
-        return User.objects.create_user(username=username, password=password)
-    except IntegrityError:
-        raise services.InvalidInput("That username is taken; choose another.") from None
 
 
 # --- Conversations ----------------------------------------------------------------------------
@@ -184,7 +161,7 @@ async def create_conversation(request: HttpRequest, body: schemas.ConversationIn
 )
 async def list_conversations(request: HttpRequest):
     """The caller's conversations, newest activity first."""
-    return [c async for c in Conversation.objects.filter(owner=request.auth)]
+    return await selectors.conversations_of(request.auth)
 
 
 @api.get(
@@ -194,21 +171,15 @@ async def list_conversations(request: HttpRequest):
 )
 async def get_conversation(request: HttpRequest, conversation_id: int):
     conversation = await _owned_conversation(request, conversation_id)
-    # Jobs before results: a worker stores a result and marks its job succeeded in one
-    # transaction, so a job read here as succeeded has its reply or analysis in the reads below.
-    jobs = [job async for job in Job.objects.filter(conversation=conversation)]
-    analyses = {
-        analysis.message_id: analysis
-        async for analysis in GrammarAnalysis.objects.filter(message__conversation=conversation)
-    }
+    read = await selectors.read_conversation(conversation)
     messages = [
-        {**_fields(message, schemas.MessageOut), "analysis": analyses.get(message.pk)}
-        async for message in Message.objects.filter(conversation=conversation)
+        {**_fields(message, schemas.MessageOut), "analysis": read.analyses.get(message.pk)}
+        for message in read.messages
     ]
     return {
         **_fields(conversation, schemas.ConversationOut),
         "messages": messages,
-        "jobs": jobs,
+        "jobs": read.jobs,
         "offline_tutor": settings.FINDUS_AI_MODEL == "local",
     }
 
@@ -257,22 +228,22 @@ async def end_conversation(request: HttpRequest, conversation_id: int):
 )
 async def get_review(request: HttpRequest, conversation_id: int):
     conversation = await _owned_conversation(request, conversation_id)
-    job = await Job.objects.filter(conversation=conversation, kind=Job.Kind.REVIEW).afirst()
-    if job is None:
+    state = await selectors.review_state(conversation)
+    if state.job is None:
         return Status(
             404, {"detail": "This conversation has not been ended, so it has no review yet."}
         )
-    review = await Review.objects.filter(conversation=conversation).afirst()
+    review = state.review
     review_out = None
     if review is not None:
         review_out = {
             "estimated_level": review.estimated_level,
             "content": review.content,
             "markdown": review.markdown,
-            "html": render_markdown(review.markdown),
+            "html": state.html,
             "created_at": review.created_at,
         }
-    return {"job": job, "review": review_out}
+    return {"job": state.job, "review": review_out}
 
 
 @api.get(
@@ -306,16 +277,14 @@ async def conversation_events(request: HttpRequest, conversation_id: int):
 )
 async def retry_job(request: HttpRequest, job_id: int):
     """Queue a failed reply, analysis or review again."""
-    job = await Job.objects.filter(pk=job_id, conversation__owner=request.auth).afirst()
+    job = await selectors.owned_job(request.auth, job_id)
     if job is None:
         return Status(404, {"detail": "No such job."})
     return Status(202, await sync_to_async(services.retry_job)(job=job))
 
 
 async def _owned_conversation(request: HttpRequest, conversation_id: int) -> Conversation:
-    conversation = await Conversation.objects.filter(
-        pk=conversation_id, owner=request.auth
-    ).afirst()
+    conversation = await selectors.owned_conversation(request.auth, conversation_id)
     if conversation is None:
         raise ConversationNotFound
     return conversation

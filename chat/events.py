@@ -1,8 +1,9 @@
 """Live updates: one Redis pub/sub connection per web process, shared by every open stream.
 
-Workers publish to `findus:conversation:<id>` (workers/live.py). Each open Server-Sent Events
-stream registers a bounded queue for its conversation's channel here; the channel is subscribed
-while at least one stream listens, and a closed tab releases its queue at once. Events are not
+Job changes and reply deltas are published to `findus:conversation:<id>` (chat/live.py). Each
+open Server-Sent Events stream registers a bounded queue for its conversation's channel here;
+the channel is subscribed while at least one stream listens, and a closed tab releases its
+queue at once. Events are not
 stored: a page that (re)connects refetches the conversation, so nothing is lost in a gap.
 """
 
@@ -16,7 +17,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import redis.asyncio as aioredis
-from django.conf import settings
+
+from chat import redis_clients
+from chat.live import conversation_channel
 
 log = logging.getLogger("findus.events")
 
@@ -24,10 +27,6 @@ log = logging.getLogger("findus.events")
 QUEUE_LIMIT = 500
 HEARTBEAT_SECONDS = 15.0
 CLOSED = object()
-
-
-def channel_name(conversation_id: int) -> str:
-    return f"findus:conversation:{conversation_id}"
 
 
 class Hub:
@@ -74,7 +73,7 @@ class Hub:
         loop = asyncio.get_running_loop()
         if self._reader is not None and not self._reader.done() and self._loop is loop:
             return
-        self._redis = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
+        self._redis = redis_clients.async_client(redis_clients.LISTEN)
         self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
         # A pub/sub connection needs a first subscription before it can be read.
         await self._pubsub.subscribe("findus:hub")
@@ -125,7 +124,7 @@ def sse(event: str, data: Any, *, retry_ms: int | None = None) -> bytes:
 
 async def conversation_stream(conversation_id: int) -> AsyncIterator[bytes]:
     """Yield SSE frames for one conversation until the client goes away or Redis drops."""
-    async with hub.listen(channel_name(conversation_id)) as queue:
+    async with hub.listen(conversation_channel(conversation_id)) as queue:
         # Tell the page it is connected: it refetches state now, so nothing sent before is lost.
         yield sse("ready", {"conversation_id": conversation_id}, retry_ms=2000)
         while True:

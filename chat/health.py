@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
+from chat import redis_clients
 from findus.celery import app
 
 WORKER_PING_TIMEOUT = 1.0
@@ -39,13 +40,10 @@ def _database() -> dict:
 
 
 async def _redis() -> dict:
-    client = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
     try:
-        await client.ping()
+        await redis_clients.async_client(redis_clients.HEALTH).ping()
     except aioredis.RedisError as error:
         return {"ok": False, "error": str(error)}
-    finally:
-        await client.aclose()
     return {"ok": True}
 
 

@@ -1,169 +1,235 @@
-"""Hand jobs to Celery. The web tier knows the tasks only by name: it never imports the AI side."""
+"""A job's life: every change of Job.state, and nothing else writes it.
+
+    create ──> queued ──claim──> running ──succeed──> succeeded
+                 ^                  │
+                 └──retry_later─────┤            (its task waits out the backoff)
+                                    └──give_up──> failed
+    queued, running ──resend──> queued           (the reconciler: lost message, dead worker)
+    failed, succeeded ──rerun──> queued          (an operator's re-run, the learner's retry)
+
+Each change is one guarded UPDATE whose row count says whether it happened: a worker that lost
+its job to a re-run, a reconciler run or another delivery changes nothing. Each change that
+happens logs one line (`findus.jobs`) and tells the job's open pages (chat/live.py).
+"""
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any
 
-import redis
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
-from chat.models import Job
-from findus.celery import app
+from chat import kinds, live
+from chat.kinds import Done
+from chat.models import Conversation, Job, Message
+from chat.sending import new_task_id, send_after_commit
 
 log = logging.getLogger("findus.jobs")
 
-TASK_NAMES = {
-    Job.Kind.REPLY: "findus.reply.write",
-    Job.Kind.ANALYSIS: "findus.analysis.analyse_message",
-    Job.Kind.REVIEW: "findus.review.review_conversation",
-}
-QUEUES = {Job.Kind.REPLY: "replies", Job.Kind.ANALYSIS: "analysis", Job.Kind.REVIEW: "reviews"}
+UNDER_WAY = (Job.State.QUEUED, Job.State.RUNNING)
 
 
-def new_task_id() -> str:
-    return str(uuid.uuid4())
-
-
-def enqueue_after_commit(job: Job) -> None:
-    """Send the job's current task to the broker once the surrounding transaction commits.
-
-    Sending inside the transaction could let a worker look for a row that is not visible yet.
-    """
-    transaction.on_commit(
-        lambda: send_job(job_id=job.pk, kind=job.kind, task_id=job.celery_task_id)
+def create(
+    *,
+    kind: str,
+    owner: AbstractBaseUser,
+    conversation: Conversation | None = None,
+    message: Message | None = None,
+) -> Job:
+    """Store a queued job and send its task once the surrounding transaction commits."""
+    kinds.get(kind)  # an unknown kind fails here, before anything is stored
+    job = Job.objects.create(
+        kind=kind,
+        owner=owner,
+        conversation=conversation,
+        message=message,
+        celery_task_id=new_task_id(),
+        queued_at=timezone.now(),
     )
+    send_after_commit(job_id=job.pk, kind=job.kind, task_id=job.celery_task_id)
+    return job
 
 
-def send_job(*, job_id: int, kind: str, task_id: str) -> bool:
-    """Publish one task message; return False (and leave the job queued) if the broker is down.
+def claim(*, job_id: int, task_id: str, model_name: str = "") -> Job | None:
+    """Mark the job running for this delivery; return None if there is nothing to do.
 
-    A job left queued this way is not lost: the reconciler re-sends queued jobs that no worker
-    has claimed by their deadline.
+    The guard is what keeps two deliveries of one task from both running it: a job that
+    succeeded, failed, or belongs to a newer task id (a re-run, a reconciler re-send) is left
+    alone. A job still marked running past the hard time limit was claimed by a worker that
+    died, so it may be claimed again. `model_name` is the model the attempt will try, so a job
+    that fails says which one it was.
     """
-    if not _circuit.allows_send():
-        log.warning(
-            "job=%s kind=%s not sent: the broker was down %.0fs ago; the reconciler will send it",
-            job_id, kind, _circuit.down_for(),
-        )  # fmt: skip
-        return False
-    try:
-        with app.producer_or_acquire() as producer:
-            # One connection attempt: by default kombu keeps retrying for two seconds.
-            producer.connection.ensure_connection(max_retries=0)
-            app.send_task(
-                TASK_NAMES[kind], args=[job_id], task_id=task_id, queue=QUEUES[kind],
-                producer=producer,
-            )  # fmt: skip
-    except Exception as error:  # kombu raises many kinds of connection errors
-        _circuit.trip()
-        log.warning("job=%s kind=%s could not be sent to the broker: %s", job_id, kind, error)
-        return False
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimable = Q(state=Job.State.QUEUED) | Q(state=Job.State.RUNNING, started_at__lt=stale)
+    updated = Job.objects.filter(
+        claimable, Job.with_attempts_left(), pk=job_id, celery_task_id=task_id
+    ).update(
+        state=Job.State.RUNNING,
+        started_at=now,
+        finished_at=None,
+        attempts=F("attempts") + 1,
+        **({"model_name": model_name} if model_name else {}),
+    )
+    if not updated:
+        # Nothing got updated: another delivery got there first, or the job is done. A job
+        # delivered again after its last attempt died with its worker ends failed, not stuck.
+        _give_up_out_of_attempts(job_id=job_id, task_id=task_id)
+        return None
+    job = Job.objects.select_related("conversation", "message").get(pk=job_id)
+    _changed(job)
+    return job
+
+
+def succeed(job: Job, done: Done, *, store: Callable[[Job, Any], dict[str, Any]]) -> bool:
+    """Store the job's result and mark it succeeded, in one transaction; False if it moved on.
+
+    `store` writes the result and returns what open pages should be told about it.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        ours = Job.objects.filter(
+            pk=job.pk, celery_task_id=job.celery_task_id, state=Job.State.RUNNING
+        ).select_for_update()
+        if not ours.exists():
+            # Someone re-queued or finished the job while we ran: their attempt wins.
+            log.info("job=%s kind=%s result discarded: the job moved on", job.pk, job.kind)
+            return False
+        event = store(job, done.result)
+        changes = {
+            "state": Job.State.SUCCEEDED,
+            "finished_at": now,
+            "last_error": "",
+            "model_name": done.model_name,
+            "input_tokens": done.input_tokens,
+            "output_tokens": done.output_tokens,
+        }
+        ours.update(**changes)
+    _apply(job, changes)
+    _changed(job, event)
     return True
 
 
-class BrokerCircuit:
-    """Skip the broker for a while after a send failed, instead of waiting on it every time.
+def retry_later(job: Job, *, reason: str) -> bool:
+    """Put a running job back in the queue after a failed attempt; its task retries later."""
+    changes = {"state": Job.State.QUEUED, "last_error": reason, "finished_at": None}
+    return _move(job, from_states=[Job.State.RUNNING], changes=changes)
 
-    While Redis is down each send waits out kombu's connection retry (about two seconds, twice
-    per posted message), which would hold up every request of a web process. So after a failure,
-    sends are skipped (their jobs stay queued for the reconciler) until a quick ping, at most
-    every RECHECK_AFTER seconds, finds Redis answering again.
+
+def give_up(job: Job, *, reason: str, from_states: Iterable[str] = (Job.State.RUNNING,)) -> bool:
+    """Fail the job for good with `reason`, if it is still in one of `from_states`."""
+    changes = {"state": Job.State.FAILED, "last_error": reason, "finished_at": timezone.now()}
+    return _move(job, from_states=from_states, changes=changes)
+
+
+def gave_up(attempts: int, last_error: str) -> str:
+    """Return the reason a job failed after using every attempt of its run."""
+    return f"Gave up after {attempts} attempt{'s' if attempts != 1 else ''}. {last_error}"
+
+
+def resend(job: Job, *, reason: str) -> Job | None:
+    """Send a queued or running job again under a new task id, in the run it belongs to.
+
+    For the reconciler: the job's message was lost, or its worker died. It happens only if the
+    job is still as the reconciler saw it (same state, same task id): a queued job a worker has
+    meanwhile claimed is left to that worker. A late copy of the old message is ignored, since
+    the job no longer has its task id. None if the job moved on.
     """
-
-    RECHECK_AFTER = 5.0
-    PING_TIMEOUT = 0.5
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._down_since: float | None = None
-        self._checked_at = 0.0
-
-    def allows_send(self) -> bool:
-        with self._lock:
-            if self._down_since is None:
-                return True
-            if time.monotonic() - self._checked_at < self.RECHECK_AFTER:
-                return False
-            self._checked_at = time.monotonic()
-        if not _broker_answers(timeout=self.PING_TIMEOUT):
-            return False
-        self.close()
-        log.info("the broker answers again: sending jobs")
-        return True
-
-    def trip(self) -> None:
-        with self._lock:
-            if self._down_since is None:
-                self._down_since = time.monotonic()
-            self._checked_at = time.monotonic()
-
-    def close(self) -> None:
-        with self._lock:
-            self._down_since = None
-
-    def down_for(self) -> float:
-        since = self._down_since
-        return 0.0 if since is None else time.monotonic() - since
+    return _requeue(job, from_states=[job.state], reason=reason, new_run=False)
 
 
-_circuit = BrokerCircuit()
+def rerun(job: Job, *, from_states: Iterable[str] = (Job.State.FAILED,)) -> Job | None:
+    """Queue a finished job again in a new run, with a fresh budget of attempts.
 
-
-def _broker_answers(*, timeout: float) -> bool:
-    client = redis.Redis.from_url(
-        app.conf.broker_write_url,
-        socket_connect_timeout=timeout,
-        socket_timeout=timeout,
-        retry=Retry(NoBackoff(), 0),
-    )
-    try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-    finally:
-        client.close()
-
-
-def requeue_job(
-    *,
-    job: Job,
-    from_states: Iterable[str],
-    reason: str = "",
-    only_task_id: str = "",
-    new_run: bool = False,
-) -> Job | None:
-    """Give a job another attempt under a new task id and send it after commit.
-
-    With `new_run` (a re-run or a learner's retry of a failed job) the job also gets a fresh
-    budget of attempts; a reconciler re-send goes on with the budget of the run it belongs to.
-
-    Nothing happens (None) if the job has meanwhile left `from_states`, e.g. a worker finished
-    it, or (with `only_task_id`) if it has meanwhile been given another task id, e.g. by a
-    reconciler run that overlapped this one. The previous result (or error) stays in place until
-    the new attempt records its own.
+    The attempt count goes on from where it was (a job that failed after 3 attempts makes its
+    4th in the re-run), and the previous result or error stays in place until the new run
+    records its own. None if the job is no longer in `from_states`.
     """
+    return _requeue(job, from_states=from_states, reason="", new_run=True)
+
+
+def _requeue(job: Job, *, from_states: Iterable[str], reason: str, new_run: bool) -> Job | None:
+    changes: dict[str, Any] = {
+        "state": Job.State.QUEUED,
+        "celery_task_id": new_task_id(),
+        "queued_at": timezone.now(),
+        "started_at": None,
+        "finished_at": None,
+    }
+    if new_run:
+        changes["run_started_at_attempt"] = F("attempts")
+    if reason:
+        changes["last_error"] = reason
     with transaction.atomic():
-        job = Job.objects.select_for_update().get(pk=job.pk)
-        if job.state not in from_states:
+        if not _move(job, from_states=from_states, changes=changes):
             return None
-        if only_task_id and job.celery_task_id != only_task_id:
-            return None
-        job.state = Job.State.QUEUED
-        job.celery_task_id = new_task_id()
-        job.queued_at = timezone.now()
-        job.started_at = None
-        job.finished_at = None
-        if new_run:
-            job.start_new_run()
-        if reason:
-            job.last_error = reason
-        job.save()
-        enqueue_after_commit(job)
+        send_after_commit(job_id=job.pk, kind=job.kind, task_id=job.celery_task_id)
     return job
+
+
+def _give_up_out_of_attempts(*, job_id: int, task_id: str) -> None:
+    out_of_attempts = (
+        Job.objects.exclude(Job.with_attempts_left())
+        .filter(pk=job_id, celery_task_id=task_id, state__in=UNDER_WAY)
+        .first()
+    )
+    if out_of_attempts is not None:
+        reason = gave_up(
+            out_of_attempts.attempts_this_run,
+            "The last attempt did not finish: its worker stopped.",
+        )
+        give_up(out_of_attempts, reason=reason, from_states=UNDER_WAY)
+
+
+def _move(job: Job, *, from_states: Iterable[str], changes: dict[str, Any]) -> bool:
+    """Apply `changes` if the job still has its task id and one of `from_states`."""
+    updated = Job.objects.filter(
+        pk=job.pk, celery_task_id=job.celery_task_id, state__in=list(from_states)
+    ).update(**changes)
+    if not updated:
+        return False
+    if any(hasattr(value, "resolve_expression") for value in changes.values()):
+        job.refresh_from_db()
+    else:
+        _apply(job, changes)
+    _changed(job)
+    return True
+
+
+def _apply(job: Job, changes: dict[str, Any]) -> None:
+    for field, value in changes.items():
+        setattr(job, field, value)
+
+
+def _changed(job: Job, result_event: dict[str, Any] | None = None) -> None:
+    """Log the change in one line and tell the job's open pages."""
+    since = job.started_at or job.queued_at
+    duration = (timezone.now() - since).total_seconds() if since else 0.0
+    log.info(
+        "job=%s kind=%s state=%s attempt=%s duration=%.3fs",
+        job.pk, job.kind, job.state, job.attempts, duration,
+    )  # fmt: skip
+    channel = (
+        live.conversation_channel(job.conversation_id)
+        if job.conversation_id
+        else live.learner_channel(job.owner_id)
+    )
+    live.publish(channel, "job", {**job_event(job), **(result_event or {})})
+
+
+def job_event(job: Job) -> dict[str, Any]:
+    """Return what open pages are told about a job."""
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "state": job.state,
+        "message_id": job.message_id,
+        "attempts": job.attempts,
+        "last_error": job.last_error,
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 # Each of these has a spelling dictionary in pyspellchecker, so the offline tutor covers it too.
 LANGUAGES: dict[str, str] = {
     "en": "English",
@@ -20,6 +22,9 @@ LEVELS: dict[str, str] = {
     "C1": "Advanced: flexible, precise language for social and professional use.",
     "C2": "Proficient: understands virtually everything, expresses fine shades of meaning.",
 }
+
+# The same levels as a type, for the API's schema and the models' outputs.
+Level = Literal[tuple(LEVELS)]
 
 
 def language_name(code: str) -> str:

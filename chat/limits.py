@@ -12,20 +12,18 @@ more than the cap saves.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import logging
 import math
 import time
-import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 from django.conf import settings
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
+
+from chat import redis_clients
 
 log = logging.getLogger("findus.limits")
 
@@ -192,24 +190,7 @@ def in_words(seconds: int) -> str:
     return f"{math.ceil(seconds / 3600)} hours"
 
 
-# One client (and connection pool) per event loop and URL: an asyncio client belongs to the loop
-# it was made on. uvicorn runs one loop per process; a loop that goes away takes its client along.
-_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, aioredis.Redis]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def _redis() -> aioredis.Redis:
-    # Making a client per call cost the send path ~5 % of its CPU (bench/, BENCHMARKS.md).
-    # No retries: a down Redis fails open fast; a connection broken by a Redis restart is
-    # dropped by the pool, so only the call that meets it fails open.
-    per_loop = _clients.setdefault(asyncio.get_running_loop(), {})
-    client = per_loop.get(settings.REDIS_URL)
-    if client is None:
-        client = per_loop[settings.REDIS_URL] = aioredis.Redis.from_url(
-            settings.REDIS_URL,
-            socket_connect_timeout=1,
-            socket_timeout=1,
-            retry=Retry(NoBackoff(), 0),
-        )
-    return client
+    # No retries (redis_clients.LIMITS): a down Redis fails open fast; a connection broken by a
+    # Redis restart is dropped by the pool, so only the call that meets it fails open.
+    return redis_clients.async_client(redis_clients.LIMITS)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from chat import kinds
 from chat.languages import LANGUAGES, LEVELS
 
 LANGUAGE_CHOICES = list(LANGUAGES.items())
@@ -61,12 +62,11 @@ class Message(models.Model):
 
 
 class Job(models.Model):
-    """One piece of AI work and its durable state; the worker's only source of truth."""
+    """One piece of AI work and its durable state; the worker's only source of truth.
 
-    class Kind(models.TextChoices):
-        REPLY = "reply"
-        ANALYSIS = "analysis"
-        REVIEW = "review"
+    Its state changes only through chat/jobs.py. Its kind is one of the registered job kinds
+    (chat/kinds.py), each declared in its module under workers/kinds/.
+    """
 
     class State(models.TextChoices):
         QUEUED = "queued"
@@ -74,9 +74,16 @@ class Job(models.Model):
         SUCCEEDED = "succeeded"
         FAILED = "failed"
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="jobs")
-    # The learner message a reply or an analysis is for; empty for a review.
+    kind = models.CharField(max_length=16, choices=kinds.choices)
+    # The learner the job works for: every read of a job filters by it.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    # The conversation the job belongs to, if any (an export belongs to no conversation).
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    # The learner message a reply or an analysis is for; empty for other kinds.
     message = models.ForeignKey(
         Message, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
     )
@@ -131,20 +138,18 @@ class Job(models.Model):
         budget = F("run_started_at_attempt") + settings.FINDUS_JOB_MAX_ATTEMPTS
         return Q(attempts__lt=budget)
 
-    def start_new_run(self) -> None:
-        """Give the job a fresh budget of attempts; the count goes on from where it is."""
-        self.run_started_at_attempt = self.attempts
-
 
 class JobRerun(models.Model):
-    """One re-run of a job asked for by an operator, with what the job was before it."""
+    """One re-run of a job, asked for by an operator or by its learner, with what it was before."""
 
     class Via(models.TextChoices):
         ADMIN = "admin"
         SHELL = "shell"
+        LEARNER = "learner"  # the learner's own Try again
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="reruns")
-    # The account behind an admin re-run; kept as a name too, so the record outlives the account.
+    # The account behind an admin re-run or a learner's retry; kept as a name too, so the record
+    # outlives the account.
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

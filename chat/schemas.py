@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
-from workers.schemas import Category, Level, Severity
+from chat import kinds
+from chat.feedback import Category, Severity
+from chat.languages import Level
 
 LanguageCode = str
 
@@ -35,7 +37,8 @@ class MessageIn(Schema):
 
 class JobOut(Schema):
     id: int
-    kind: Literal["reply", "analysis", "review"]
+    # The registered job kinds: chat/kinds.py, filled in when the apps are ready.
+    kind: Literal[tuple(kinds.names())]
     state: Literal["queued", "running", "succeeded", "failed"]
     message_id: int | None
     attempts: int

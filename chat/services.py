@@ -7,9 +7,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from chat.jobs import enqueue_after_commit, new_task_id, requeue_job
+from chat import jobs
 from chat.languages import LANGUAGES, LEVELS
 from chat.models import Conversation, Job, Message
+from chat.reruns import rerun_jobs
 
 
 class InvalidInput(ValueError):
@@ -51,13 +52,15 @@ def post_message(*, conversation: Conversation, text: str) -> tuple[Message, lis
         message = Message.objects.create(
             conversation=conversation, role=Message.Role.LEARNER, text=text
         )
-        jobs = [
-            _create_job(kind=kind, conversation=conversation, message=message)
-            for kind in (Job.Kind.REPLY, Job.Kind.ANALYSIS)
+        queued = [
+            jobs.create(
+                kind=kind, owner=conversation.owner, conversation=conversation, message=message
+            )
+            for kind in ("reply", "analysis")
         ]
         # Touch updated_at so the conversation list orders by last activity.
         conversation.save(update_fields=["updated_at"])
-    return message, jobs
+    return message, queued
 
 
 def end_conversation(*, conversation: Conversation) -> Job:
@@ -65,19 +68,21 @@ def end_conversation(*, conversation: Conversation) -> Job:
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if conversation.state == Conversation.State.ENDED:
-            return Job.objects.get(conversation=conversation, kind=Job.Kind.REVIEW)
+            return Job.objects.get(conversation=conversation, kind="review")
         conversation.state = Conversation.State.ENDED
         conversation.ended_at = timezone.now()
         conversation.save(update_fields=["state", "ended_at", "updated_at"])
-        return _create_job(kind=Job.Kind.REVIEW, conversation=conversation, message=None)
+        return jobs.create(kind="review", owner=conversation.owner, conversation=conversation)
 
 
 def retry_job(*, job: Job) -> Job:
-    """Re-enqueue a failed job for its owner."""
-    requeued = requeue_job(job=job, from_states=[Job.State.FAILED], new_run=True)
-    if requeued is None:
+    """Queue the owner's failed job again, in a new run; the retry is on record like a re-run."""
+    report = rerun_jobs(jobs=[job], by=job.owner, via="learner")
+    if not report.rerun:
+        job.refresh_from_db(fields=["state"])
         raise NotRetryable(f"Only a failed job can be retried; this one is {job.state}.")
-    return requeued
+    job.refresh_from_db()
+    return job
 
 
 def check_message_text(text: str) -> None:
@@ -92,15 +97,3 @@ def _check_language(field: str, code: str) -> None:
     if code not in LANGUAGES:
         supported = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
         raise InvalidInput(f"Unsupported {field} {code!r}. Supported: {supported}.")
-
-
-def _create_job(*, kind: str, conversation: Conversation, message: Message | None) -> Job:
-    job = Job.objects.create(
-        kind=kind,
-        conversation=conversation,
-        message=message,
-        celery_task_id=new_task_id(),
-        queued_at=timezone.now(),
-    )
-    enqueue_after_commit(job)
-    return job

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from chat.models import Conversation, GrammarAnalysis, Job, Message
+from chat.models import GrammarAnalysis, Job, Message
 
 
 @dataclass
@@ -30,11 +30,11 @@ class Turn:
 
     @property
     def analysis_job(self) -> Job | None:
-        return self.jobs.get(Job.Kind.ANALYSIS)
+        return self.jobs.get("analysis")
 
     @property
     def reply_job(self) -> Job | None:
-        return self.jobs.get(Job.Kind.REPLY)
+        return self.jobs.get("reply")
 
 
 def highlight(text: str, issues: list[dict[str, Any]]) -> list[Segment]:
@@ -52,24 +52,3 @@ def highlight(text: str, issues: list[dict[str, Any]]) -> list[Segment]:
     if position < len(text):
         segments.append(Segment(text[position:]))
     return segments
-
-
-async def conversation_turns(
-    conversation: Conversation, message_id: int | None = None
-) -> list[Turn]:
-    """Return the conversation's turns in order (or just the one for `message_id`)."""
-    learner = Message.objects.filter(conversation=conversation, role=Message.Role.LEARNER)
-    if message_id is not None:
-        learner = learner.filter(pk=message_id)
-    turns = {m.pk: Turn(m) async for m in learner}
-    if not turns:
-        return []
-    # Jobs before results: a worker stores a result and marks its job succeeded in one
-    # transaction, so a job read as succeeded has its result in the reads that follow.
-    async for job in Job.objects.filter(message_id__in=turns):
-        turns[job.message_id].jobs[job.kind] = job
-    async for analysis in GrammarAnalysis.objects.filter(message_id__in=turns):
-        turns[analysis.message_id].analysis = analysis
-    async for reply in Message.objects.filter(in_reply_to_id__in=turns):
-        turns[reply.in_reply_to_id].reply = reply
-    return list(turns.values())

@@ -1,12 +1,13 @@
-"""The learner's pages: thin async views over the same domain calls as the API."""
+"""The learner's pages: thin async views over the same reads and domain calls as the API."""
 
 from __future__ import annotations
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.template.response import TemplateResponse
@@ -15,25 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chat import limits, services
+from chat import accounts, limits, selectors, services
 from chat.forms import NewConversationForm
-from chat.models import Conversation, Job, Review
-from chat.rendering import render_markdown
-from chat.turns import conversation_turns
-
-
-def login_required(view):
-    """Redirect anonymous visitors to the login page; pass the user to the view."""
-
-    async def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = await request.auser()
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return await view(request, user, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+from chat.models import Conversation
 
 
 async def _render(request: HttpRequest, template: str, context: dict, status: int = 200):
@@ -58,34 +43,25 @@ async def register(request: HttpRequest) -> HttpResponse:
 async def login(request: HttpRequest) -> HttpResponse:
     """Log in; repeated wrong passwords for a username from one address are refused a while."""
     next_url = request.POST.get("next", request.GET.get("next", ""))
-    context = {"next": next_url}
-    if request.method == "GET":
-        return await _render(
-            request, "registration/login.html", {**context, "form": AuthenticationForm(request)}
-        )
     username = request.POST.get("username", "")
-    throttle = limits.LoginThrottle(username, limits.client_address(request))
+    # Never a bound form: it would try the password again to show its errors.
+    context = {
+        "next": next_url,
+        "form": AuthenticationForm(request, initial={"username": username}),
+    }
+    if request.method == "GET":
+        return await _render(request, "registration/login.html", context)
     try:
-        await throttle.check()
+        await accounts.log_in(request, username=username, password=request.POST.get("password", ""))
     except limits.RateLimited as refused:
-        # An unbound form: a bound one would try the password again when the page shows errors.
-        form = AuthenticationForm(request, initial={"username": username})
         response = await _render(
-            request,
-            "registration/login.html",
-            {**context, "form": form, "refused": refused.detail},
-            429,
+            request, "registration/login.html", {**context, "refused": refused.detail}, 429
         )
         response["Retry-After"] = str(refused.retry_after)
         return response
-    form = AuthenticationForm(request, data=request.POST)
-    if await sync_to_async(form.is_valid)():
-        await throttle.succeeded()
-        await auth.alogin(request, form.get_user())
-        return redirect(_safe_next(request, next_url))
-    if username and request.POST.get("password"):
-        await throttle.failed()
-    return await _render(request, "registration/login.html", {**context, "form": form})
+    except accounts.WrongCredentials:
+        return await _render(request, "registration/login.html", {**context, "wrong": True})
+    return redirect(_safe_next(request, next_url))
 
 
 def _safe_next(request: HttpRequest, next_url: str) -> str:
@@ -99,38 +75,44 @@ def _safe_next(request: HttpRequest, next_url: str) -> str:
 
 @require_GET
 @login_required
-async def home(request: HttpRequest, user) -> HttpResponse:
-    conversations = [c async for c in Conversation.objects.filter(owner=user)]
-    context = {"conversations": conversations, "form": NewConversationForm()}
-    return await _render(request, "chat/home.html", context)
+async def home(request: HttpRequest) -> HttpResponse:
+    return await _home(request, NewConversationForm())
+
+
+async def _home(request: HttpRequest, form: NewConversationForm, status: int = 200):
+    conversations = await selectors.conversations_of(await request.auser())
+    context = {"conversations": conversations, "form": form}
+    return await _render(request, "chat/home.html", context, status)
 
 
 @require_POST
 @login_required
-async def new_conversation(request: HttpRequest, user) -> HttpResponse:
+async def new_conversation(request: HttpRequest) -> HttpResponse:
     form = NewConversationForm(request.POST)
     if not form.is_valid():
-        conversations = [c async for c in Conversation.objects.filter(owner=user)]
-        context = {"conversations": conversations, "form": form}
-        return await _render(request, "chat/home.html", context, status=400)
-    conversation = await sync_to_async(services.start_conversation)(owner=user, **form.cleaned_data)
+        return await _home(request, form, status=400)
+    conversation = await sync_to_async(services.start_conversation)(
+        owner=await request.auser(), **form.cleaned_data
+    )
     return redirect("conversation", conversation_id=conversation.pk)
 
 
 @require_GET
 @login_required
-async def conversation(request: HttpRequest, user, conversation_id: int) -> HttpResponse:
-    conversation = await _owned(user, conversation_id)
-    context = {"conversation": conversation, "turns": await conversation_turns(conversation)}
-    return await _render(request, "chat/conversation.html", context)
+async def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = await _owned(await request.auser(), conversation_id)
+    turns = await selectors.conversation_turns(conversation)
+    return await _render(
+        request, "chat/conversation.html", {"conversation": conversation, "turns": turns}
+    )
 
 
 @require_GET
 @login_required
-async def turns(request: HttpRequest, user, conversation_id: int, message_id: int | None = None):
+async def turns(request: HttpRequest, conversation_id: int, message_id: int | None = None):
     """HTML of the conversation's turns (or one turn), for the page to swap in as jobs finish."""
-    conversation = await _owned(user, conversation_id)
-    found = await conversation_turns(conversation, message_id)
+    conversation = await _owned(await request.auser(), conversation_id)
+    found = await selectors.conversation_turns(conversation, message_id)
     if message_id is not None and not found:
         raise Http404("No such message.")
     context = {"conversation": conversation, "turns": found}
@@ -139,25 +121,21 @@ async def turns(request: HttpRequest, user, conversation_id: int, message_id: in
 
 @require_GET
 @login_required
-async def review(request: HttpRequest, user, conversation_id: int) -> HttpResponse:
-    conversation = await _owned(user, conversation_id)
+async def review(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = await _owned(await request.auser(), conversation_id)
+    state = await selectors.review_state(conversation)
     template = "chat/_review.html" if request.GET.get("fragment") else "chat/review.html"
-    return await _render(request, template, await _review_context(conversation))
-
-
-async def _review_context(conversation: Conversation) -> dict:
-    job = await Job.objects.filter(conversation=conversation, kind=Job.Kind.REVIEW).afirst()
-    found = await Review.objects.filter(conversation=conversation).afirst()
-    return {
+    context = {
         "conversation": conversation,
-        "job": job,
-        "review": found,
-        "review_html": render_markdown(found.markdown) if found else "",
+        "job": state.job,
+        "review": state.review,
+        "review_html": state.html,
     }
+    return await _render(request, template, context)
 
 
-async def _owned(user, conversation_id: int) -> Conversation:
-    conversation = await Conversation.objects.filter(pk=conversation_id, owner=user).afirst()
+async def _owned(owner: AbstractBaseUser, conversation_id: int) -> Conversation:
+    conversation = await selectors.owned_conversation(owner, conversation_id)
     if conversation is None:
         raise Http404("No such conversation.")
     return conversation

@@ -1,4 +1,10 @@
-"""The Celery app: configured from Django settings, tasks found in workers/."""
+"""The Celery app: configured from Django settings; its queues and routes come from the job kinds.
+
+Each job kind names its task and queue once, in its module under workers/kinds/ (see
+chat/kinds.py). Once Django's apps are ready the workers app registers the kinds and calls
+`declare_job_queues`, so a worker started without -Q consumes every kind's queue, and `route`
+sends each kind's task to its queue.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,38 @@ import os
 
 from celery import Celery
 from celery.signals import worker_init
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "findus.settings")
 
-# One module per job, as the queues are: replies, analysis, reviews.
-app = Celery(
-    "findus",
-    include=["workers.reply", "workers.analysis", "workers.review", "workers.reconcile"],
-)
+# The job kinds' tasks are registered by the workers app; the upkeep tasks live here.
+app = Celery("findus", include=["workers.reconcile"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def declare_job_queues() -> None:
+    """Declare a queue for each job kind, and maintenance: what a worker without -Q consumes.
+
+    Each queue has its own exchange and routing key, so a message lands in exactly one queue.
+    This runs once the kinds are registered, before a worker sets up its consumers.
+    """
+    from chat import kinds
+
+    app.conf.task_queues = [
+        Queue(name, Exchange(name, type="direct"), routing_key=name) for name in kinds.queues()
+    ]
+
+
+def route(name: str, args: object, kwargs: object, options: object, task=None, **_: object):
+    """Route a job kind's task to the kind's queue, and the upkeep tasks to maintenance."""
+    from chat import kinds
+
+    kind = kinds.by_task_name(name)
+    if kind is not None:
+        return {"queue": kind.queue}
+    if name.startswith("findus.maintenance.") or name == "celery.backend_cleanup":
+        return {"queue": kinds.MAINTENANCE_QUEUE}
+    return None
 
 
 @worker_init.connect

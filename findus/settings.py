@@ -8,7 +8,6 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from kombu import Exchange, Queue
 
 from findus.env import envbool, envfloat, envint, envlist, envstr
 
@@ -34,6 +33,8 @@ INSTALLED_APPS = [
     "django_celery_results",
     "ninja",
     "chat",
+    # After chat, whose models the job kinds use; it registers the kinds (workers/apps.py).
+    "workers",
 ]
 
 MIDDLEWARE = [
@@ -210,18 +211,11 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
 CELERY_TASK_TRACK_STARTED = False
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
-# Declared queues: a worker started without -Q consumes all of them; -Q picks some.
-# Each queue has its own exchange and routing key, so a message lands in exactly one queue.
-CELERY_TASK_QUEUES = [
-    Queue(name, Exchange(name, type="direct"), routing_key=name)
-    for name in ("replies", "analysis", "reviews", "maintenance")
-]
-CELERY_TASK_DEFAULT_QUEUE = "analysis"
-CELERY_TASK_ROUTES = {
-    "findus.reply.write": {"queue": "replies"},
-    "findus.analysis.analyse_message": {"queue": "analysis"},
-    "findus.review.review_conversation": {"queue": "reviews"},
-}
+# Each job kind's queue is declared from the kinds (findus/celery.py declare_job_queues), and a
+# worker without -Q consumes all of them. `route` sends each task to its kind's queue.
+# Nothing should go unrouted; if something does, it waits where some worker always listens.
+CELERY_TASK_DEFAULT_QUEUE = "maintenance"
+CELERY_TASK_ROUTES = ("findus.celery.route",)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must not hang when Redis is down: fail fast and let the reconciler re-enqueue.
 CELERY_BROKER_CONNECTION_TIMEOUT = envfloat("CELERY_BROKER_CONNECTION_TIMEOUT", 2.0)
@@ -268,8 +262,6 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"queue": "maintenance"},
     },
 }
-CELERY_TASK_ROUTES["findus.maintenance.reconcile_jobs"] = {"queue": "maintenance"}
-CELERY_TASK_ROUTES["celery.backend_cleanup"] = {"queue": "maintenance"}
 # Beat keeps its last-run times here; the schedule itself is the one above.
 CELERY_BEAT_SCHEDULE_FILENAME = envstr(
     "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "celerybeat-schedule")

@@ -122,7 +122,8 @@ def test_jobs_counts_per_kind_and_state_and_the_oldest_queued_jobs_age(conversat
             ("analysis", "queued", 90), ("analysis", "running", 5)]  # fmt: skip
     for kind, state, minutes_ago in rows:
         message = Message.objects.create(conversation=conversation, role="learner", text="Hola")
-        Job.objects.create(kind=kind, state=state, conversation=conversation, message=message,
+        Job.objects.create(kind=kind, state=state, owner=conversation.owner,
+                           conversation=conversation, message=message,
                            queued_at=now - timedelta(minutes=minutes_ago))  # fmt: skip
     oldest = Job.objects.get(kind="reply", state="queued")
 

@@ -12,7 +12,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from chat.events import channel_name
+from chat.live import conversation_channel as channel_name
 from chat.models import Message
 from tests.helpers import PASSWORD, SENTENCE
 from tests.processes import wait_for, web_and_worker

@@ -18,8 +18,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django_celery_results.models import TaskResult
 
-from chat import services
-from chat.jobs import QUEUES
+from chat import kinds, services
 from chat.models import Conversation, Job
 from findus.celery import app
 from tests.helpers import PASSWORD, SENTENCE
@@ -96,7 +95,7 @@ def test_a_job_whose_message_redis_lost_is_resent_by_beat_and_finishes(
     lost_task_ids = {job.celery_task_id for job in jobs}
     assert lost_task_ids <= task_ids_in_broker()
     # What a Redis restart without persistence does to the messages waiting in the queues.
-    clean_redis_db.delete(*QUEUES.values())
+    clean_redis_db.delete(*kinds.queues())
     assert not lost_task_ids & task_ids_in_broker()
 
     worker = start_provider_worker(

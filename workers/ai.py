@@ -12,7 +12,11 @@ from django.conf import settings
 from django.db import connection
 from pydantic_ai import exceptions
 from pydantic_ai.models import Model, infer_model
+from pydantic_ai.run import AgentRunResult
 from pydantic_ai.settings import ModelSettings
+from pydantic_ai.usage import RunUsage
+
+from chat.kinds import Done
 
 _local = threading.local()
 
@@ -42,6 +46,21 @@ def _build_model(name: str) -> Model:
 
         return build_local_model()
     return infer_model(name)
+
+
+def done(result: Any, *, usage: RunUsage, model_name: str | None) -> Done:
+    """Return a job's result with the model that answered and the tokens it used."""
+    return Done(
+        result=result,
+        model_name=model_name or settings.FINDUS_AI_MODEL,
+        input_tokens=usage.input_tokens or None,
+        output_tokens=usage.output_tokens or None,
+    )
+
+
+def output_of(run: AgentRunResult) -> Done:
+    """Return a finished agent run's output as a job's result."""
+    return done(run.output, usage=run.usage, model_name=run.response.model_name)
 
 
 def run_async[T](coroutine: Coroutine[Any, Any, T], *, timeout: float) -> T:

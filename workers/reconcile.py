@@ -18,14 +18,12 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from chat.jobs import QUEUES, requeue_job
+from chat import jobs, kinds
 from chat.models import Job
 from findus.celery import app
-from workers.jobs import log_transition
 
 log = logging.getLogger("findus.reconcile")
 
@@ -64,7 +62,7 @@ def reconcile() -> dict[str, int]:
             job,
             counts,
             "The worker holding its task message stopped before running it (held "
-            f"{hard_limit}s past the time it was due), so the reconciler sent it again.",
+            f"{hard_limit}s past the time it was due)",
         )
     for job in lost:
         waited = int((now - job.queued_at).total_seconds())
@@ -72,14 +70,13 @@ def reconcile() -> dict[str, int]:
             job,
             counts,
             f"Its task message was lost by the broker (queued {waited}s ago and not in Redis; "
-            "Redis may have restarted), so the reconciler sent it again.",
+            "Redis may have restarted)",
         )
     for job in running:
         _resend_or_fail(
             job,
             counts,
-            "The worker running it stopped (still marked running past the time limit), "
-            "so the reconciler sent it again.",
+            "The worker running it stopped (still marked running past the time limit)",
         )
     if any(counts.values()):
         log.info("reconciler: %s", " ".join(f"{k}={v}" for k, v in counts.items()))
@@ -99,29 +96,14 @@ def _not_in_broker(queued: list[Job]) -> list[Job]:
     return lost
 
 
-def _resend_or_fail(job: Job, counts: dict[str, int], reason: str) -> None:
+def _resend_or_fail(job: Job, counts: dict[str, int], why: str) -> None:
+    """Send the job again, saying `why` it was stuck; fail it if its run has no attempts left."""
     if job.out_of_attempts:
-        with transaction.atomic():
-            updated = Job.objects.filter(
-                pk=job.pk, state=job.state, queued_at=job.queued_at
-            ).update(
-                state=Job.State.FAILED,
-                finished_at=timezone.now(),
-                last_error=(
-                    f"Gave up after {job.attempts_this_run} attempts. {reason.split(',')[0]}."
-                ),
-            )
-        if updated:
-            job.refresh_from_db()
-            log_transition(job)
-        counts["failed"] += updated
+        reason = jobs.gave_up(job.attempts_this_run, f"{why}.")
+        counts["failed"] += jobs.give_up(job, reason=reason, from_states=[job.state])
         return
     # Only if no other reconciler run (beat sends one a run, and runs may overlap) re-sent it.
-    requeued = requeue_job(
-        job=job, from_states=[job.state], reason=reason, only_task_id=job.celery_task_id
-    )
-    if requeued is not None:
-        log_transition(requeued)
+    if jobs.resend(job, reason=f"{why}, so the reconciler sent it again.") is not None:
         counts["resent"] += 1
 
 
@@ -134,7 +116,7 @@ def task_ids_in_broker() -> set[str]:
     ids: set[str] = set()
     with app.connection_for_read() as connection:
         client = connection.default_channel.client
-        for queue in {*QUEUES.values(), "maintenance"}:
+        for queue in kinds.queues():
             for raw in client.lrange(queue, 0, -1):
                 ids.add(_task_id(raw))
         for raw in client.hvals("unacked"):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
-Category = Literal["spelling", "grammar", "word_choice", "punctuation", "style"]
-Severity = Literal["minor", "moderate", "major"]
-Level = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
+from chat.feedback import Category, Severity
+from chat.languages import Level
 
 
 class GrammarIssue(BaseModel):

@@ -26,7 +26,7 @@ import pytest
 import redis
 from django.db import connection
 
-import chat.jobs
+import chat.sending
 from chat.models import Job, Message
 from findus.celery import app
 from tests.fakeai import FakeAI
@@ -186,8 +186,7 @@ def deployment(request, fake, settings, tmp_path) -> Iterator[Deployment]:
 
 def _reset_broker_circuit() -> None:
     # A send that failed in one test must not make the next test skip its sends.
-    if hasattr(chat.jobs, "_circuit"):
-        chat.jobs._circuit.close()
+    chat.sending._circuit.close()
 
 
 # --- Figures ------------------------------------------------------------------------------------
@@ -240,7 +239,7 @@ def tally(deployment: Deployment, *, posted: int) -> dict[str, int]:
     lost: a message answered 202 but not stored, or a job not finished. duplicated: a job whose
     success was recorded more than once (one line per recorded success in the workers' logs).
     """
-    jobs = list(Job.objects.exclude(kind=Job.Kind.REVIEW))
+    jobs = list(Job.objects.exclude(kind="review"))
     states = Counter(job.state for job in jobs)
     stored = Message.objects.filter(role=Message.Role.LEARNER).count()
     jobs_per_message = Counter(job.message_id for job in jobs)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from chat import services
-from chat.jobs import QUEUES, TASK_NAMES
+from chat import kinds, services
 from chat.models import GrammarAnalysis, Job, Message
 from findus.celery import app
 from tests.faults.conftest import tally, unique_text, wait_until_finished
@@ -25,9 +24,8 @@ def post(n: int) -> list[Job]:
 
 
 def send_again(job: Job) -> None:
-    app.send_task(
-        TASK_NAMES[job.kind], args=[job.pk], task_id=job.celery_task_id, queue=QUEUES[job.kind]
-    )
+    kind = kinds.get(job.kind)
+    app.send_task(kind.task_name, args=[job.pk], task_id=job.celery_task_id, queue=kind.queue)
 
 
 def test_two_copies_arriving_together_make_one_provider_call(deployment, fake, record):

@@ -60,7 +60,8 @@ def make_turn(
     now = timezone.now()
     for kind, state in (("reply", reply_state), ("analysis", analysis_state)):
         Job.objects.create(
-            kind=kind, conversation=conversation, message=learner, state=state, queued_at=now,
+            kind=kind, owner=conversation.owner, conversation=conversation, message=learner,
+            state=state, queued_at=now,
             last_error="The provider kept failing." if state == "failed" else "",
         )  # fmt: skip
     if reply_state == "succeeded":
@@ -88,7 +89,11 @@ def issue(text: str, original: str, suggestion: str, explanation: str) -> dict:
 
 def make_review(conversation: Conversation, markdown: str) -> Review:
     Job.objects.create(
-        kind="review", conversation=conversation, state="succeeded", queued_at=timezone.now()
+        kind="review",
+        owner=conversation.owner,
+        conversation=conversation,
+        state="succeeded",
+        queued_at=timezone.now(),
     )
     return Review.objects.create(
         conversation=conversation, content={}, markdown=markdown, estimated_level="A2"

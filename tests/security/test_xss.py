@@ -20,7 +20,7 @@ from django.test import Client
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from chat.events import channel_name
+from chat.live import conversation_channel as channel_name
 from chat.models import Job
 from tests.browsers import chromium
 from tests.processes import start_uvicorn

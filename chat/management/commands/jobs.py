@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count
 from django.utils import timezone
 
+from chat import kinds
 from chat.models import Job
 
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         }
         states = Job.State.values
         self.stdout.write(f"{'kind':<10}" + "".join(f"{state:>11}" for state in states))
-        for kind in [*Job.Kind.values, "total"]:
+        for kind in [*kinds.names(), "total"]:
             row = [
                 sum(n for (k, s), n in counts.items() if s == state and kind in (k, "total"))
                 for state in states

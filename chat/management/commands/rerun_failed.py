@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from chat import kinds
 from chat.models import Job
 from chat.reruns import rerun_jobs
 
@@ -47,7 +48,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--kind", choices=Job.Kind.values, help="only jobs of this kind")
+        parser.add_argument("--kind", choices=kinds.names(), help="only jobs of this kind")
         parser.add_argument(
             "--since", type=duration, help="only jobs that failed within this long, e.g. 2h"
         )

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-from django.conf import settings
-from pydantic_ai import Agent
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+
+from chat.kinds import Done, JobKind
 from chat.models import GrammarAnalysis, Job, Message, Review
-from workers import ai
-from workers.jobs import Outcome, run_job
+from workers.kinds import declare
 from workers.prompts import REVIEW_INSTRUCTIONS, review_prompt
 from workers.schemas import ConversationReviewResult
 
-review_agent = Agent(
-    output_type=ConversationReviewResult,
-    instructions=REVIEW_INSTRUCTIONS,
-    name="conversation_review",
-    retries=2,
-    defer_model_check=True,
-)
+if TYPE_CHECKING:
+    from pydantic_ai import Agent
 
 HEADINGS = {
     "en": ("Your review", "Recurring mistakes", "Strengths", "Exercises", "Estimated level"),
@@ -34,6 +30,20 @@ HEADINGS = {
     ),
     "pt": ("A tua revisão", "Erros recorrentes", "Pontos fortes", "Exercícios", "Nível estimado"),
 }
+
+
+@cache
+def review_agent() -> Agent[None, ConversationReviewResult]:
+    """Return the review agent, built on first use (pydantic-ai loads in workers only)."""
+    from pydantic_ai import Agent
+
+    return Agent(
+        output_type=ConversationReviewResult,
+        instructions=REVIEW_INSTRUCTIONS,
+        name="conversation_review",
+        retries=2,
+        defer_model_check=True,
+    )
 
 
 def learner_messages(conversation_id: int) -> list[dict]:
@@ -73,7 +83,9 @@ def review_markdown(review: ConversationReviewResult, *, feedback_language: str)
     return "\n".join(lines)
 
 
-def _review(job: Job) -> Outcome:
+def write_review(job: Job) -> Done:
+    from workers import ai  # the AI side: loaded in workers only
+
     conversation = job.conversation
     prompt = review_prompt(
         messages=learner_messages(conversation.pk),
@@ -82,33 +94,34 @@ def _review(job: Job) -> Outcome:
         level=conversation.level,
     )
     run = ai.run_async(
-        review_agent.run(prompt, model=ai.current_model(), model_settings=ai.model_settings()),
+        review_agent().run(prompt, model=ai.current_model(), model_settings=ai.model_settings()),
         timeout=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     )
-    result: ConversationReviewResult = run.output
+    return ai.output_of(run)
 
-    def save() -> None:
-        Review.objects.update_or_create(
-            conversation=conversation,
-            defaults={
-                "content": result.model_dump(),
-                "markdown": review_markdown(
-                    result, feedback_language=conversation.feedback_language
-                ),
-                "estimated_level": result.estimated_level,
-            },
-        )
 
-    return Outcome(
-        save=save,
-        model_name=run.response.model_name or settings.FINDUS_AI_MODEL,
-        input_tokens=run.usage.input_tokens or None,
-        output_tokens=run.usage.output_tokens or None,
-        event={"review": {"estimated_level": result.estimated_level}},
+def store_review(job: Job, result: ConversationReviewResult) -> dict[str, Any]:
+    """Store the conversation's review (one per conversation, replaced by a re-run)."""
+    conversation = job.conversation
+    Review.objects.update_or_create(
+        conversation=conversation,
+        defaults={
+            "content": result.model_dump(),
+            "markdown": review_markdown(result, feedback_language=conversation.feedback_language),
+            "estimated_level": result.estimated_level,
+        },
     )
+    return {"review": {"estimated_level": result.estimated_level}}
 
 
-@shared_task(name="findus.review.review_conversation", bind=True)
-def review_conversation(self, job_id: int) -> str:
-    """Write the review of an ended conversation (the job's conversation)."""
-    return run_job(self, job_id, _review)
+REVIEW = declare(
+    JobKind(
+        kind="review",
+        label="Conversation review",
+        task_name="findus.review.review_conversation",
+        queue="reviews",
+        work=write_review,
+        store=store_review,
+        rank=3,
+    )
+)

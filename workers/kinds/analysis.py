@@ -2,32 +2,53 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-from django.conf import settings
-from pydantic_ai import Agent, ModelRetry, RunContext
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from chat.models import GrammarAnalysis, Job, Message
-from workers import ai
-from workers.jobs import Outcome, run_job
+from django.conf import settings
+
+from chat.kinds import Done, JobKind
+from chat.models import GrammarAnalysis, Job
+from workers.kinds import declare
 from workers.prompts import ANALYSIS_INSTRUCTIONS, analysis_prompt
 from workers.schemas import GrammarAnalysisResult, GrammarIssue
 
-# deps: the learner's text, so the output validator can check every span against it.
-analysis_agent = Agent(
-    output_type=GrammarAnalysisResult,
-    instructions=ANALYSIS_INSTRUCTIONS,
-    deps_type=str,
-    name="grammar_analysis",
-    retries=2,
-    defer_model_check=True,
-)
+if TYPE_CHECKING:
+    from pydantic_ai import Agent, RunContext
 
 
-@analysis_agent.output_validator
-def spans_point_at_the_text(
-    ctx: RunContext[str], result: GrammarAnalysisResult
-) -> GrammarAnalysisResult:
-    return result.model_copy(update={"issues": align_spans(text=ctx.deps, issues=result.issues)})
+class QuoteNotInText(ValueError):
+    """An issue quotes characters that are not in the learner's text."""
+
+
+@cache
+def analysis_agent() -> Agent[str, GrammarAnalysisResult]:
+    """Return the analysis agent; deps: the learner's text, against which every span is checked.
+
+    Built on first use, so that only a worker loads pydantic-ai (see workers/apps.py).
+    """
+    from pydantic_ai import Agent, ModelRetry
+
+    agent = Agent(
+        output_type=GrammarAnalysisResult,
+        instructions=ANALYSIS_INSTRUCTIONS,
+        deps_type=str,
+        name="grammar_analysis",
+        retries=2,
+        defer_model_check=True,
+    )
+
+    @agent.output_validator
+    def spans_point_at_the_text(
+        ctx: RunContext[str], result: GrammarAnalysisResult
+    ) -> GrammarAnalysisResult:
+        try:
+            issues = align_spans(text=ctx.deps, issues=result.issues)
+        except QuoteNotInText as error:
+            raise ModelRetry(str(error)) from error
+        return result.model_copy(update={"issues": issues})
+
+    return agent
 
 
 def align_spans(*, text: str, issues: list[GrammarIssue]) -> list[GrammarIssue]:
@@ -44,7 +65,7 @@ def align_spans(*, text: str, issues: list[GrammarIssue]) -> list[GrammarIssue]:
         if text[issue.start : issue.end] != issue.original:
             starts = _occurrences(text, issue.original)
             if not starts:
-                raise ModelRetry(
+                raise QuoteNotInText(
                     f"The quoted original {issue.original!r} does not occur in the text. "
                     "Quote the learner's characters exactly."
                 )
@@ -67,55 +88,53 @@ def _occurrences(text: str, fragment: str) -> list[int]:
     return starts
 
 
-def analyse_text(
-    *, text: str, language: str, feedback_language: str, level: str
-) -> tuple[GrammarAnalysisResult, Outcome]:
+def analyse_text(*, text: str, language: str, feedback_language: str, level: str) -> Done:
     """Ask the model for a grammar analysis; return it with the run's model name and usage."""
+    from workers import ai  # the AI side: loaded in workers only
+
     prompt = analysis_prompt(
         text=text, language=language, feedback_language=feedback_language, level=level
     )
     run = ai.run_async(
-        analysis_agent.run(
+        analysis_agent().run(
             prompt, model=ai.current_model(), model_settings=ai.model_settings(), deps=text
         ),
         timeout=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     )
-    usage = run.usage
-    return run.output, Outcome(
-        save=lambda: None,
-        model_name=run.response.model_name or settings.FINDUS_AI_MODEL,
-        input_tokens=usage.input_tokens or None,
-        output_tokens=usage.output_tokens or None,
+    return ai.output_of(run)
+
+
+def analyse(job: Job) -> Done:
+    conversation = job.conversation
+    return analyse_text(
+        text=job.message.text,
+        language=conversation.language,
+        feedback_language=conversation.feedback_language,
+        level=conversation.level,
     )
 
 
-def store_analysis(message: Message, result: GrammarAnalysisResult) -> None:
+def store_analysis(job: Job, result: GrammarAnalysisResult) -> dict[str, Any]:
     """Store a message's analysis; one per message, so a re-run replaces the previous one."""
     GrammarAnalysis.objects.update_or_create(
-        message=message,
+        message_id=job.message_id,
         defaults={
             "issues": [issue.model_dump() for issue in result.issues],
             "corrected_text": result.corrected_text,
             "summary": result.summary[:500],
         },
     )
+    return {"analysis": result.model_dump()}
 
 
-def _analyse(job: Job) -> Outcome:
-    message, conversation = job.message, job.conversation
-    result, outcome = analyse_text(
-        text=message.text,
-        language=conversation.language,
-        feedback_language=conversation.feedback_language,
-        level=conversation.level,
+ANALYSIS = declare(
+    JobKind(
+        kind="analysis",
+        label="Grammar analysis",
+        task_name="findus.analysis.analyse_message",
+        queue="analysis",
+        work=analyse,
+        store=store_analysis,
+        rank=2,
     )
-
-    outcome.save = lambda: store_analysis(message, result)
-    outcome.event = {"analysis": result.model_dump()}
-    return outcome
-
-
-@shared_task(name="findus.analysis.analyse_message", bind=True)
-def analyse_message(self, job_id: int) -> str:
-    """Analyse the grammar of one learner message (the job's message)."""
-    return run_job(self, job_id, _analyse)
+)

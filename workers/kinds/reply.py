@@ -1,0 +1,113 @@
+"""The tutor reply job: the tutor answers a learner message, streamed to open pages as written."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from chat import live
+from chat.kinds import Done, JobKind, PermanentFailure
+from chat.models import Job, Message
+from workers.kinds import declare
+from workers.prompts import tutor_instructions
+
+if TYPE_CHECKING:
+    from pydantic_ai import Agent
+    from pydantic_ai.messages import ModelMessage
+
+# Group streamed tokens for this long before publishing, to keep pub/sub traffic modest.
+DELTA_INTERVAL = 0.05
+
+
+@cache
+def tutor_agent() -> Agent:
+    """Return the tutor agent, built on first use (pydantic-ai loads in workers only)."""
+    from pydantic_ai import Agent
+
+    return Agent(name="tutor", defer_model_check=True)
+
+
+def history_before(message: Message) -> list[ModelMessage]:
+    """Return the conversation up to (not including) `message`, as the model sees it."""
+    from pydantic_ai.messages import ModelRequest, ModelResponse, TextPart, UserPromptPart
+
+    earlier = Message.objects.filter(conversation_id=message.conversation_id, id__lt=message.pk)
+    return [
+        ModelRequest(parts=[UserPromptPart(m.text)])
+        if m.role == Message.Role.LEARNER
+        else ModelResponse(parts=[TextPart(m.text)])
+        for m in earlier.order_by("id")
+    ]
+
+
+async def _stream_reply(job: Job, history: list[ModelMessage]) -> Done:
+    from workers import ai  # the AI side: loaded in workers only
+
+    conversation, message = job.conversation, job.message
+    channel = live.conversation_channel(conversation.pk)
+    parts: list[str] = []
+    async with tutor_agent().run_stream(
+        message.text,
+        message_history=history,
+        model=ai.current_model(),
+        model_settings=ai.model_settings(),
+        instructions=tutor_instructions(language=conversation.language, level=conversation.level),
+    ) as run:
+        async for delta in run.stream_text(delta=True, debounce_by=DELTA_INTERVAL):
+            parts.append(delta)
+            # The whole text so far too, so a page that joins mid-stream shows all of it.
+            live.publish(
+                channel,
+                "reply.delta",
+                {
+                    "job_id": job.pk,
+                    "message_id": message.pk,
+                    "delta": delta,
+                    "text": "".join(parts),
+                },
+            )
+        response = run.response
+        return ai.done(
+            "".join(parts), usage=run.usage, model_name=response.model_name if response else None
+        )
+
+
+def write_reply(job: Job) -> Done:
+    from workers import ai  # the AI side: loaded in workers only
+
+    done = ai.run_async(
+        _stream_reply(job, history_before(job.message)),
+        timeout=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    )
+    if not done.result.strip():
+        raise PermanentFailure("The model answered with an empty reply.")
+    return done
+
+
+def store_reply(job: Job, text: str) -> dict[str, Any]:
+    """Store the tutor's reply to the job's learner message (one per message, replaced by a
+    re-run); return its event for the live stream."""
+    reply, _ = Message.objects.update_or_create(
+        in_reply_to_id=job.message_id,
+        defaults={
+            "conversation_id": job.conversation_id,
+            "role": Message.Role.TUTOR,
+            "text": text,
+        },
+    )
+    return {"reply": {"id": reply.pk, "in_reply_to_id": job.message_id, "text": text}}
+
+
+REPLY = declare(
+    JobKind(
+        kind="reply",
+        label="Tutor reply",
+        task_name="findus.reply.write",
+        queue="replies",
+        work=write_reply,
+        store=store_reply,
+        rank=1,
+    )
+)
