@@ -56,14 +56,14 @@ def create(
     return job
 
 
-def claim(*, job_id: int, task_id: str, model_name: str = "") -> Job | None:
+def claim(*, job_id: int, task_id: str, worker: str = "", model_name: str = "") -> Job | None:
     """Mark the job running for this delivery; return None if there is nothing to do.
 
     The guard is what keeps two deliveries of one task from both running it: a job that
     succeeded, failed, or belongs to a newer task id (a re-run, a reconciler re-send) is left
     alone. A job still marked running past the hard time limit was claimed by a worker that
-    died, so it may be claimed again. `model_name` is the model the attempt will try, so a job
-    that fails says which one it was.
+    died, so it may be claimed again. `worker` names the worker that runs the attempt and
+    `model_name` the model it will try, so a job that fails says which one it was.
     """
     now = timezone.now()
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
@@ -75,6 +75,8 @@ def claim(*, job_id: int, task_id: str, model_name: str = "") -> Job | None:
         started_at=now,
         finished_at=None,
         attempts=F("attempts") + 1,
+        worker=worker,
+        heartbeat_at=now,
         **({"model_name": model_name} if model_name else {}),
     )
     if not updated:
@@ -85,6 +87,17 @@ def claim(*, job_id: int, task_id: str, model_name: str = "") -> Job | None:
     job = Job.objects.select_related("conversation", "message").get(pk=job_id)
     _changed(job)
     return job
+
+
+def beat(*, task_ids: Iterable[str]) -> int:
+    """Record that the attempts with these task ids are still running in a live worker.
+
+    Not a change of state: the reconciler reads it to tell a job whose worker died (silent for
+    FINDUS_HEARTBEAT_TIMEOUT seconds) from one that is merely slow.
+    """
+    return Job.objects.filter(celery_task_id__in=list(task_ids), state=Job.State.RUNNING).update(
+        heartbeat_at=timezone.now()
+    )
 
 
 def succeed(job: Job, done: Done, *, store: Callable[[Job, Any], dict[str, Any]]) -> bool:

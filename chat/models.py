@@ -97,6 +97,10 @@ class Job(models.Model):
     last_error = models.TextField(blank=True)
     # The id of the Celery task of the current attempt: django-celery-results' TaskResult.task_id.
     celery_task_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # The worker running the current attempt, and when it last said it still does: a running
+    # job whose worker has gone silent is sent again by the reconciler (chat/jobs.py `beat`).
+    worker = models.CharField(max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     model_name = models.CharField(max_length=200, blank=True)
     input_tokens = models.PositiveIntegerField(null=True, blank=True)
     output_tokens = models.PositiveIntegerField(null=True, blank=True)

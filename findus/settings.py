@@ -243,7 +243,16 @@ LOGGING = {
 }
 
 # --- The reconciler (workers/reconcile.py), run by celery beat.
-FINDUS_RECONCILE_INTERVAL = envfloat("FINDUS_RECONCILE_INTERVAL", 60.0)
+FINDUS_RECONCILE_INTERVAL = envfloat("FINDUS_RECONCILE_INTERVAL", 10.0)
+# A worker marks the jobs it runs as alive this often (workers/heartbeat.py)...
+FINDUS_HEARTBEAT_INTERVAL = envfloat("FINDUS_HEARTBEAT_INTERVAL", 5.0)
+# ...and a running job silent for this long has lost its worker: the reconciler sends it again.
+FINDUS_HEARTBEAT_TIMEOUT = envfloat("FINDUS_HEARTBEAT_TIMEOUT", 15.0)
+if FINDUS_HEARTBEAT_TIMEOUT <= 2 * FINDUS_HEARTBEAT_INTERVAL:
+    raise ImproperlyConfigured(
+        "FINDUS_HEARTBEAT_TIMEOUT must be more than twice FINDUS_HEARTBEAT_INTERVAL, or a live "
+        "worker's jobs could be taken for orphans after one late heartbeat."
+    )
 # A queued job whose message is not in Redis after this long is re-sent.
 FINDUS_RECONCILE_QUEUED_AFTER = envint("FINDUS_RECONCILE_QUEUED_AFTER", 30)
 # A job still running this long after the hard time limit has lost its worker.

@@ -44,20 +44,28 @@ def fake_ai():
         yield server
 
 
+def start_provider_worker(name: str, fake_ai: FakeAI, **env: str):
+    """Start a real worker whose model is the fake OpenAI-compatible server, with fast retries."""
+    return start_worker(
+        name,
+        **{
+            "FINDUS_AI_MODEL": "openai-chat:fake-1",
+            "OPENAI_BASE_URL": fake_ai.url,
+            "OPENAI_API_KEY": "test-key",
+            "FINDUS_JOB_MAX_ATTEMPTS": "3",
+            "FINDUS_RETRY_BACKOFF_BASE": "0.2",
+            "FINDUS_RETRY_BACKOFF_MAX": "1",
+            "FINDUS_AI_REQUEST_TIMEOUT": "3",
+            "CELERY_TASK_SOFT_TIME_LIMIT": "5",
+            **env,
+        },
+    )
+
+
 @pytest.fixture(scope="module")
 def provider_worker(django_db_setup, fake_ai, clean_redis_db):
     """A real worker whose model is the fake OpenAI-compatible server, with fast retries."""
-    worker = start_worker(
-        "worker-provider",
-        FINDUS_AI_MODEL="openai-chat:fake-1",
-        OPENAI_BASE_URL=fake_ai.url,
-        OPENAI_API_KEY="test-key",
-        FINDUS_JOB_MAX_ATTEMPTS="3",
-        FINDUS_RETRY_BACKOFF_BASE="0.2",
-        FINDUS_RETRY_BACKOFF_MAX="1",
-        FINDUS_AI_REQUEST_TIMEOUT="3",
-        CELERY_TASK_SOFT_TIME_LIMIT="5",
-    )
+    worker = start_provider_worker("worker-provider", fake_ai)
     yield worker
     worker.stop()
     clean_redis_db.flushdb()

@@ -3,7 +3,8 @@
 A job is stuck when it is queued but its task message is nowhere in Redis (Redis restarted
 without persistence, or the send failed while Redis was down), when its message is held by a
 worker long past the time it was due (the worker died holding it, e.g. during a retry
-countdown), or when it has been running longer than the hard time limit allows a live worker (the
+countdown), or when it is marked running but its worker has stopped beating for it
+(workers/heartbeat.py) or it has run longer than the hard time limit allows a live worker (the
 worker died). Stuck jobs get a fresh task id, so a late copy of the old message is ignored; a job
 out of attempts is failed with the reason.
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -46,7 +48,13 @@ def reconcile() -> dict[str, int]:
     hard_limit = settings.CELERY_TASK_TIME_LIMIT + settings.FINDUS_RECONCILE_RUNNING_GRACE
     running_cutoff = now - timedelta(seconds=hard_limit)
     queued = list(Job.objects.filter(state=Job.State.QUEUED, queued_at__lt=queued_cutoff))
-    running = list(Job.objects.filter(state=Job.State.RUNNING, started_at__lt=running_cutoff))
+    # A live worker beats for its running jobs every FINDUS_HEARTBEAT_INTERVAL seconds.
+    silent_since = now - timedelta(seconds=settings.FINDUS_HEARTBEAT_TIMEOUT)
+    running = list(
+        Job.objects.filter(state=Job.State.RUNNING).filter(
+            Q(started_at__lt=running_cutoff) | Q(heartbeat_at__lt=silent_since)
+        )
+    )
     counts = {"resent": 0, "failed": 0, "left": 0}
     try:
         lost = _not_in_broker(queued)
@@ -73,11 +81,12 @@ def reconcile() -> dict[str, int]:
             "Redis may have restarted)",
         )
     for job in running:
-        _resend_or_fail(
-            job,
-            counts,
-            "The worker running it stopped (still marked running past the time limit)",
-        )
+        if job.started_at < running_cutoff:
+            why = "The worker running it stopped (still marked running past the time limit)"
+        else:
+            silent = int((now - job.heartbeat_at).total_seconds())
+            why = f"The worker running it ({job.worker or 'unknown'}) stopped: silent for {silent}s"
+        _resend_or_fail(job, counts, why)
     if any(counts.values()):
         log.info("reconciler: %s", " ".join(f"{k}={v}" for k, v in counts.items()))
     return counts

@@ -25,7 +25,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type
 from chat import jobs
 from chat.kinds import JobKind, PermanentFailure
 from chat.models import Job
-from workers import ai
+from workers import ai, heartbeat
 
 log = logging.getLogger("findus.jobs")
 
@@ -41,7 +41,10 @@ def run_job(task: Task, kind: JobKind, job_id: int) -> str:
     close_old_connections()
     try:
         job = jobs.claim(
-            job_id=job_id, task_id=task.request.id, model_name=settings.FINDUS_AI_MODEL
+            job_id=job_id,
+            task_id=task.request.id,
+            worker=task.request.hostname or "",
+            model_name=settings.FINDUS_AI_MODEL,
         )
     except DatabaseError as error:
         # The database is unreachable: nothing was claimed, so try the delivery again later.
@@ -50,7 +53,8 @@ def run_job(task: Task, kind: JobKind, job_id: int) -> str:
     if job is None:
         return "skipped"
     try:
-        done = kind.work(job)
+        with heartbeat.running(job):
+            done = kind.work(job)
     except Exception as error:
         return _after_failure(task, job, error)
     # The model's answer is in memory: wait out a brief database outage rather than lose it.
@@ -131,11 +135,12 @@ def while_the_database_is_down[T](job: Job, write: Callable[[], T]) -> T:
 def wait_for_the_database(**_: object) -> None:
     """Before a delivery starts, wait out a database outage, up to the hard time limit.
 
-    A delivery that starts while the database is down fails to claim its job and is retried
-    with a countdown, holding its message meanwhile; a worker thrown a burst of such
-    deliveries would spend its retries on nothing. No job can run without the database, so
-    waiting here costs nothing. Past the limit the delivery goes ahead and fails; the
-    reconciler sends its job again later.
+    No job can run without the database, so waiting costs nothing. A delivery let into the
+    outage would fail to claim its job and then fail to record its retry in the result backend,
+    which is the database too; a failed write of Celery's own there once left a threads-pool
+    slot taken for good (RELIABILITY.md, fix 5, when Celery still wrote a STARTED row before
+    each task). Past the limit the delivery goes ahead and fails; the reconciler re-sends its
+    job later.
     """
     deadline = timezone.now() + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     try:
