@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chat import jobs
+from chat.history.mistakes import count_words
 from chat.languages import LANGUAGES, LEVELS
 from chat.models import Conversation, Job, Message
 from chat.reruns import rerun_jobs
@@ -50,7 +51,10 @@ def post_message(*, conversation: Conversation, text: str) -> tuple[Message, lis
         if conversation.state == Conversation.State.ENDED:
             raise ConversationEnded
         message = Message.objects.create(
-            conversation=conversation, role=Message.Role.LEARNER, text=text
+            conversation=conversation,
+            role=Message.Role.LEARNER,
+            text=text,
+            word_count=count_words(text),
         )
         queued = [
             jobs.create(

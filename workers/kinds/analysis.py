@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from chat.history.mistakes import record_mistakes
 from chat.kinds import Done, JobKind
 from chat.models import GrammarAnalysis, Job
 from workers.kinds import declare
@@ -115,15 +116,18 @@ def analyse(job: Job) -> Done:
 
 
 def store_analysis(job: Job, result: GrammarAnalysisResult) -> dict[str, Any]:
-    """Store a message's analysis; one per message, so a re-run replaces the previous one."""
+    """Store a message's analysis and its mistakes in the learner's history; one analysis per
+    message, so a re-run replaces the previous one."""
+    issues = [issue.model_dump() for issue in result.issues]
     GrammarAnalysis.objects.update_or_create(
         message_id=job.message_id,
         defaults={
-            "issues": [issue.model_dump() for issue in result.issues],
+            "issues": issues,
             "corrected_text": result.corrected_text,
             "summary": result.summary[:500],
         },
     )
+    record_mistakes(message=job.message, issues=issues)
     return {"analysis": result.model_dump()}
 
 
