@@ -260,13 +260,32 @@ def score(sentence: Sentence, result, tally: Tally, *, reference: bool) -> None:
     for place in places:
         if is_concrete(place.suggestion):
             tally.suggestions += 1
-            made = gold_edits(sentence.text, applied(sentence.text, place))
-            tally.suggestions_exact += len(made) == 1 and made[0] in all_gold
+            tally.suggestions_exact += agrees(sentence.text, place, all_gold)
     for edit in {e for e in all_gold if is_misspelling(sentence, e)}:
         tally.misspelt += 1
         tally.misspelt_caught += any(touches(p, edit.start, edit.end) for p in places)
     if reference:
         score_reference(sentence, result, places, tally)
+
+
+def agrees(text: str, place: Place, gold: set[GoldEdit]) -> bool:
+    """Return whether a suggestion is what an annotator wrote there.
+
+    Either it makes exactly one of their edits, or the words it puts in are among the words
+    of an edit of theirs at the same place ("tambien" -> "también" where the annotator
+    rewrote "Mi mama tambien" as "A mi mamá también").
+    """
+    made = gold_edits(text, applied(text, place))
+    if len(made) == 1 and made[0] in gold:
+        return True
+    written = {edit.correction for edit in made}
+    for edit in gold:
+        if touches(place, edit.start, edit.end):
+            words = GOLD_TOKEN.findall(edit.correction)
+            if all(set(GOLD_TOKEN.findall(w)) <= set(words) for w in written if w):
+                if written and any(written):
+                    return True
+    return False
 
 
 def score_reference(sentence: Sentence, result, places: list[Place], tally: Tally) -> None:

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
-from workers.schemas import Category, Level, Severity
+from chat.feedback import Category, Severity
+from workers.schemas import Level
 
 LanguageCode = str
 
@@ -57,6 +58,9 @@ class IssueOut(Schema):
     explanation: str
     category: Category
     severity: Severity
+    also: list[tuple[int, int]] = Field(
+        default=[], description="Further [start, end] places of the same mistake."
+    )
 
 
 class AnalysisOut(Schema):
@@ -103,7 +107,7 @@ class PostedMessageOut(Schema):
 
 
 class ReviewOut(Schema):
-    estimated_level: Level
+    estimated_level: Level | None = Field(description="Null when the model could not tell.")
     content: dict
     markdown: str
     html: str = Field(description="The markdown rendered and sanitized: safe to insert.")

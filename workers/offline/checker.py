@@ -1,9 +1,9 @@
 """The offline grammar check: find the mistakes in a learner's text, correct it, sum it up.
 
 Word-level rules (spelling, "a"/"an", "el"/"él", repeated words) come first and never overlap.
-The two sentence-level rules, a capital letter at the start and punctuation at the end, touch
-the edges of words; when such a word already has an issue they amend it instead of adding a
-second, overlapping one, so "cassa es bonita" gets one fix: "Casa".
+The sentence-level rule, a capital letter at the start, touches the start of a word; when that
+word already has an issue it amends it instead of adding a second, overlapping one, so "cassa
+es bonita" gets one fix: "Casa".
 """
 
 from __future__ import annotations
@@ -87,9 +87,8 @@ def find_issues(text: str, *, language: str, feedback_language: str) -> list[Gra
         )
     for word in rules.sentence_starts_in_lower_case(draft):
         issues = _with_capital(draft, issues, word)
-    last_word = rules.word_missing_final_punctuation(draft)
-    if last_word is not None:
-        issues = _with_final_full_stop(draft, issues, last_word)
+    # No rule for a missing final full stop: chat messages, greetings and signatures go
+    # without one, and on the corpora it was wrong more often than right.
     return sorted(issues, key=lambda issue: issue.start)
 
 
@@ -172,29 +171,6 @@ def _with_capital(draft: Draft, issues: list[GrammarIssue], word: Word) -> list[
         suggestion=fixed,
         key="sentence_capital",
         category="capitalisation",
-        severity="minor",
-    )
-    return [*issues, issue]
-
-
-def _with_final_full_stop(
-    draft: Draft, issues: list[GrammarIssue], word: Word
-) -> list[GrammarIssue]:
-    note = draft.explain("final_punctuation")
-    for issue in issues:
-        if issue.end == word.end:
-            if not is_sure(issue.suggestion):
-                return issues
-            amended = _amended(issue, suggestion=issue.suggestion + ".", note=note)
-            return _replaced(issues, issue, amended)
-    if any(_overlap(issue, word) for issue in issues):
-        return issues
-    issue = draft.issue(
-        start=word.start,
-        end=word.end,
-        suggestion=word.text + ".",
-        key="final_punctuation",
-        category="punctuation",
         severity="minor",
     )
     return [*issues, issue]

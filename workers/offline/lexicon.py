@@ -65,6 +65,48 @@ _ITALIAN_ENDINGS = "oaie"
 # Without Hunspell: Brazilian Portuguese writes ô and ê where European has ó and é.
 _BRAZILIAN = str.maketrans({"ô": "ó", "ê": "é", "ó": "ô", "é": "ê"})
 
+# Forms learners build by rule that the language makes otherwise, and words run together.
+_IRREGULAR_PASTS = """arise arose arisen; be was been; become became become; begin began begun;
+    break broke broken; bring brought brought; build built built; buy bought bought; catch caught
+    caught; choose chose chosen; come came come; do did done; draw drew drawn; drink drank drunk;
+    drive drove driven; eat ate eaten; fall fell fallen; feel felt felt; fight fought fought; find
+    found found; fly flew flown; forget forgot forgotten; get got got; give gave given; go went
+    gone; grow grew grown; have had had; hear heard heard; hold held held; keep kept kept; know knew
+    known; leave left left; lose lost lost; make made made; meet met met; pay paid paid; ride rode
+    ridden; run ran run; say said said; see saw seen; sell sold sold; send sent sent; sing sang
+    sung; sit sat sat; sleep slept slept; speak spoke spoken; spend spent spent; stand stood stood;
+    swim swam swum; take took taken; teach taught taught; tell told told; think thought thought;
+    throw threw thrown; understand understood understood; wake woke woken; wear wore worn; win won
+    won; write wrote written"""
+_RUN_TOGETHER = {
+    "en": {
+        "alot": "a lot",
+        "infact": "in fact",
+        "ofcourse": "of course",
+        "eachother": "each other",
+    },
+    "es": {"aveces": "a veces", "osea": "o sea", "porfavor": "por favor", "talvez": "tal vez"},
+    "it": {"perfavore": "per favore", "dimeno": "di meno"},
+    "pt": {"porfavor": "por favor", "derrepente": "de repente", "concerteza": "com certeza"},
+}
+
+
+def _overregularised() -> dict[str, str]:
+    """Return "buyed" -> "bought", "goed" -> "went": regular endings on irregular verbs."""
+    forms = {}
+    for entry in _IRREGULAR_PASTS.split(";"):
+        base, past, _ = entry.split()
+        stem = base[:-1] if base.endswith("e") else base
+        forms[stem + "ed"] = past
+        if len(base) <= 4 and base[-1] not in "aeiouwy" and base[-2] in "aeiou":
+            forms[base + base[-1] + "ed"] = past  # "runned", "swimmed"
+    return forms
+
+
+KNOWN_FORMS = {"en": _RUN_TOGETHER["en"] | _overregularised()} | {
+    language: pairs for language, pairs in _RUN_TOGETHER.items() if language != "en"
+}
+
 LETTERS = {
     "en": "abcdefghijklmnopqrstuvwxyz'",
     "es": "abcdefghijklmnopqrstuvwxyzáéíóúüñ",
@@ -194,12 +236,38 @@ def is_known(word: str, *, language: str) -> bool:
     if lowered in lex.supplement:
         return True
     if lex.hunspell:
-        if any(h.spell(word) for _, h in lex.hunspell):
-            return True
-        return language == "en" and any(
-            _hunspell_knows(lex, pattern.sub(american, lowered)) for pattern, american in _BRITISH
+        return _hunspell_knows(lex, word) or any(
+            _hunspell_knows(lex, variant) for variant in _accepted_variants(lowered, language)
         )
     return _known_without_hunspell(lex, lowered)
+
+
+# Spellings that are right but that the installed dictionaries miss: Portuguese before the 1990
+# agreement ("acção", "correcto", "platéia"), French after the 1990 rectifications ("diner",
+# "envoutante"), British English ("colour").
+_PORTUGUESE_BEFORE_1990 = [("cç", "ç"), ("pç", "ç"), ("ct", "t"), ("pt", "t"), ("éia", "eia")]
+_PORTUGUESE_BEFORE_1990 += [("ôo", "oo"), ("ü", "u")]
+_FRENCH_CIRCUMFLEX = [("i", "î"), ("u", "û")]
+
+
+def _accepted_variants(word: str, language: str) -> list[str]:
+    if language == "en":
+        return [pattern.sub(american, word) for pattern, american in _BRITISH]
+    if language == "pt":
+        return [word.replace(old, new) for old, new in _PORTUGUESE_BEFORE_1990 if old in word]
+    if language == "fr":
+        return [
+            word[:i] + accented + word[i + 1 :]
+            for plain, accented in _FRENCH_CIRCUMFLEX
+            for i, char in enumerate(word)
+            if char == plain
+        ]
+    return []
+
+
+def known_form(word: str, *, language: str) -> str | None:
+    """Return the right form of a word built by a wrong rule ("buyed" -> "bought"), if listed."""
+    return KNOWN_FORMS.get(language, {}).get(word.lower())
 
 
 def _hunspell_knows(lex: Lexicon, word: str) -> bool:
@@ -225,12 +293,6 @@ def _known_without_hunspell(lex: Lexicon, lowered: str) -> bool:
     return False
 
 
-def is_known_name(word: str) -> bool:
-    """Return whether a capitalised word is a name the English word list knows ("Madrid")."""
-    # The English list is rich in place and first names, which the others mostly lack.
-    return word.lower() in lexicon("en").frequencies
-
-
 def word_frequency(word: str, *, language: str) -> int:
     """Return how often `word` occurs in the language's word list (0 if it is not there)."""
     return lexicon(language).frequencies.get(word.lower(), 0)
@@ -246,14 +308,19 @@ def corrections(word: str, *, language: str) -> tuple[str, ...]:
     if plain in lex.frequencies:
         found.add(plain)
     found |= {c for c in _one_edit(lowered, LETTERS.get(language, "")) if c in lex.frequencies}
+    if language == "de" and "ss" in lowered:
+        found.add(lowered.replace("ss", "ß"))  # Swiss spelling: "grosser" -> "großer"
     found.discard(lowered)
     known = []
     # Most frequent first; ties alphabetically, so the same text always gets the same answer.
     for candidate in sorted(found, key=lambda c: (-lex.frequencies.get(c, 0), c)):
         if is_known(candidate, language=language):
             known.append(candidate)
-        elif language == "de" and is_known(candidate.capitalize(), language=language):
-            known.append(candidate.capitalize())  # the frequency list writes nouns in lower case
+        elif (language == "de" or word[:1].isupper()) and is_known(
+            candidate.capitalize(), language=language
+        ):
+            # The frequency lists write nouns and names in lower case: "wahrheit", "méxico".
+            known.append(candidate.capitalize())
     return tuple(known)
 
 
@@ -281,5 +348,8 @@ def capitalised_form(word: str, *, language: str) -> str | None:
     capitalised = word[:1].upper() + word[1:]
     lex = lexicon(language)
     if _hunspell_knows(lex, word.replace("\u2019", "'")) or not _hunspell_knows(lex, capitalised):
+        return None
+    # English capitalises names, days and languages; "yong" is rather "young" than "Yong".
+    if language == "en" and any(c.islower() for c in corrections(word, language=language)):
         return None
     return capitalised

@@ -53,7 +53,9 @@ MIN_CORRECTED_LENGTH = 4  # shorter unknown words have too many neighbours to pi
 DOMINANT_FREQUENCY = 20  # times more frequent than the runner-up, to be taught as the fix
 
 # Links, e-mail addresses, @names and #tags: not words to correct.
-IGNORED = re.compile(r"\S+@\S+|\S*://\S+|www\.\S+|[@#]\w+")
+# Quoted words too: a title or a foreign word ("«baguette»") is not the learner's spelling.
+IGNORED = re.compile(r"\S+@\S+|\S*://\S+|www\.\S+|[@#]\w+|«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"")
+ROMAN_NUMERAL = re.compile(r"[ivxlcdm]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -154,12 +156,30 @@ def _spelling_issue(draft: Draft, word: Word, start: int, piece: str) -> Grammar
             category="capitalisation",
             severity="minor",
         )
+    known_form = lexicon.known_form(piece, language=language)
+    if known_form is not None:
+        return draft.issue(
+            start=start,
+            end=end,
+            suggestion=match_case(piece, known_form),
+            key="known_form",
+            category="spelling" if " " in known_form else "verb_form",
+            severity="moderate",
+        )
     candidates = lexicon.corrections(piece, language=language)
     sure = sure_correction(piece, candidates, language=language)
-    if piece[:1].isupper() and word.after == MID and sure is None:
-        return None  # an unknown capitalised word with no clear fix is most likely a name
+    accent_only = sure is not None and (
+        lexicon.strip_accents(sure) == lexicon.strip_accents(piece.lower())
+    )
+    # Only a missing accent is marked on what may be a name ("Mexico" -> "México") or an
+    # English word ("opinion" -> "opinión"); otherwise a capitalised word is most likely a
+    # name, and an English word a loanword or a switch of language.
+    if not accent_only:
+        if piece[:1].isupper() and (sure is None or (word.after == MID and language != "de")):
+            return None
+        if language != "en" and lexicon.is_known(piece, language="en"):
+            return None
     if sure is not None:
-        accent_only = lexicon.strip_accents(sure) == lexicon.strip_accents(piece.lower())
         return draft.issue(
             start=start,
             end=end,
@@ -189,29 +209,42 @@ def sure_correction(word: str, candidates: tuple[str, ...], *, language: str) ->
     lowered = word.lower()
     plain = lexicon.strip_accents(lowered)
     accents = [c for c in candidates if lexicon.strip_accents(c) == plain]
-    if len(accents) == 1:
+    top = lexicon.word_frequency(candidates[0], language=language)
+    # Only an accent missing ("tambien", "über") is the likeliest fix, unless the accented word
+    # is rare beside another candidate ("Jahen": "Jahren", not "Jähen").
+    if len(accents) == 1 and lexicon.word_frequency(accents[0], language=language) * 100 >= top:
         return accents[0]
+    # So is a letter written once or twice too often ("cassa" -> "casa", "sorela" -> "sorella").
+    doubled = [c for c in candidates if _differ_by_a_double(lowered, c.lower())]
+    if len(doubled) == 1 and lexicon.word_frequency(doubled[0], language=language) * 100 >= top:
+        return doubled[0]
     if len(lowered) < MIN_CORRECTED_LENGTH:
         return None
     if len(candidates) == 1:
         return candidates[0]
-    first, second = (lexicon.word_frequency(c, language=language) for c in candidates[:2])
-    return candidates[0] if first >= DOMINANT_FREQUENCY * max(second, 1) else None
+    second = lexicon.word_frequency(candidates[1], language=language)
+    return candidates[0] if top >= DOMINANT_FREQUENCY * max(second, 1) else None
+
+
+def _differ_by_a_double(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    if len(long) != len(short) + 1:
+        return False
+    return any(
+        long[i] == long[i + 1] and long[:i] + long[i + 1 :] == short for i in range(len(long) - 1)
+    )
 
 
 def _worth_checking(draft: Draft, word: Word) -> bool:
     text = word.text
     if len(text) < 2 or not is_plain_word(text) or text.isupper():
         return False
+    if ROMAN_NUMERAL.fullmatch(text) and len(text) <= 4:
+        return False  # "iii)" numbers a list
     if any(c.isupper() for c in text[1:]) or draft.is_ignored(word):
         return False  # "iPhone", links, @names
-    if text[0].isupper():
-        # Capitalised words mid-sentence are most likely names, except German nouns; so are
-        # capitalised words the English list knows as names ("Madrid").
-        if word.after == MID and draft.language != "de":
-            return False
-        if lexicon.is_known_name(text):
-            return False
+    # Capitalised words (names, German nouns) are checked, but only a clear fix is marked
+    # on them (see `_spelling_issue`).
     return True
 
 

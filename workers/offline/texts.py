@@ -110,6 +110,14 @@ EXPLANATIONS: dict[str, dict[str, str]] = {
         "it": "In tedesco i sostantivi si scrivono con la maiuscola: “{suggestion}”.",
         "pt": "Em alemão, os substantivos escrevem-se com maiúscula: “{suggestion}”.",
     },
+    "known_form": {
+        "en": "“{original}” is not the right form: write “{suggestion}”.",
+        "es": "“{original}” no es la forma correcta: escribe “{suggestion}”.",
+        "de": "„{original}“ ist nicht die richtige Form: Schreib „{suggestion}“.",
+        "fr": "« {original} » n’est pas la bonne forme : écris « {suggestion} ».",
+        "it": "“{original}” non è la forma giusta: scrivi “{suggestion}”.",
+        "pt": "“{original}” não é a forma correta: escreva “{suggestion}”.",
+    },
     "capital_word": {
         "en": "“{suggestion}” is written with a capital letter.",
         "es": "“{suggestion}” se escribe con mayúscula.",
