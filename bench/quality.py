@@ -278,14 +278,16 @@ def agrees(text: str, place: Place, gold: set[GoldEdit]) -> bool:
     made = gold_edits(text, applied(text, place))
     if len(made) == 1 and made[0] in gold:
         return True
-    written = {edit.correction for edit in made}
-    for edit in gold:
-        if touches(place, edit.start, edit.end):
-            words = GOLD_TOKEN.findall(edit.correction)
-            if all(set(GOLD_TOKEN.findall(w)) <= set(words) for w in written if w):
-                if written and any(written):
-                    return True
-    return False
+    written = [edit.correction for edit in made if edit.correction]
+    if not written:
+        return False
+    return any(
+        touches(place, edit.start, edit.end)
+        and all(
+            set(GOLD_TOKEN.findall(w)) <= set(GOLD_TOKEN.findall(edit.correction)) for w in written
+        )
+        for edit in gold
+    )
 
 
 def score_reference(sentence: Sentence, result, places: list[Place], tally: Tally) -> None:

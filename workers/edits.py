@@ -176,10 +176,7 @@ def split_along_reports(
     model reported two, each with its explanation, so the learner gets two.
     """
     source, target = tokenise(text), tokenise(corrected)
-    pieces = {
-        (tuple(t.key for t in tokenise(r.original)), tuple(t.key for t in tokenise(r.correction)))
-        for r in reports
-    }
+    pieces = {_trimmed(r) for r in reports}
     pieces = sorted((p for p in pieces if p[0] != p[1]), key=lambda p: (-len(p[0]) - len(p[1]), p))
     parts, i, j = [], edit.first, edit.to_first
     while (i, j) != (edit.last, edit.to_last):
@@ -285,6 +282,17 @@ def _place(
         return before.start, before.end, target[edit.to_first - 1].start, edit.to_end
     after = source[edit.first]
     return after.start, after.end, edit.to_start, target[edit.to_last].end
+
+
+def _trimmed(report: Correction) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return a reported edit's tokens without the words it quotes unchanged around it."""
+    before = [t.key for t in tokenise(report.original)]
+    after = [t.key for t in tokenise(report.correction)]
+    while before and after and before[0] == after[0]:
+        before, after = before[1:], after[1:]
+    while before and after and before[-1] == after[-1]:
+        before, after = before[:-1], after[:-1]
+    return tuple(before), tuple(after)
 
 
 def _report_for(
