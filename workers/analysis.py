@@ -7,14 +7,14 @@ from django.conf import settings
 from pydantic_ai import Agent, ModelRetry, RunContext
 
 from chat.models import GrammarAnalysis, Job, Message
-from workers import ai
+from workers import ai, edits
 from workers.jobs import Outcome, run_job
 from workers.prompts import ANALYSIS_INSTRUCTIONS, analysis_prompt
-from workers.schemas import GrammarAnalysisResult, GrammarIssue
+from workers.schemas import GrammarAnalysisResult, GrammarCorrection
 
-# deps: the learner's text, so the output validator can check every span against it.
+# deps: the learner's text, so the output validator can check the correction against it.
 analysis_agent = Agent(
-    output_type=GrammarAnalysisResult,
+    output_type=GrammarCorrection,
     instructions=ANALYSIS_INSTRUCTIONS,
     deps_type=str,
     name="grammar_analysis",
@@ -24,47 +24,13 @@ analysis_agent = Agent(
 
 
 @analysis_agent.output_validator
-def spans_point_at_the_text(
-    ctx: RunContext[str], result: GrammarAnalysisResult
-) -> GrammarAnalysisResult:
-    return result.model_copy(update={"issues": align_spans(text=ctx.deps, issues=result.issues)})
-
-
-def align_spans(*, text: str, issues: list[GrammarIssue]) -> list[GrammarIssue]:
-    """Return the issues with spans that match the text exactly, sorted and not overlapping.
-
-    Models quote well but count characters badly, so a quote found elsewhere in the text moves
-    the span to its nearest occurrence. A quote that is not in the text at all goes back to the
-    model as a retry.
-    """
-    aligned: list[GrammarIssue] = []
-    for issue in issues:
-        if issue.original == issue.suggestion:
-            continue
-        if text[issue.start : issue.end] != issue.original:
-            starts = _occurrences(text, issue.original)
-            if not starts:
-                raise ModelRetry(
-                    f"The quoted original {issue.original!r} does not occur in the text. "
-                    "Quote the learner's characters exactly."
-                )
-            start = min(starts, key=lambda candidate: abs(candidate - issue.start))
-            issue = issue.model_copy(update={"start": start, "end": start + len(issue.original)})
-        aligned.append(issue)
-    aligned.sort(key=lambda issue: (issue.start, issue.end))
-    kept: list[GrammarIssue] = []
-    for issue in aligned:
-        if not kept or issue.start >= kept[-1].end:
-            kept.append(issue)
-    return kept
-
-
-def _occurrences(text: str, fragment: str) -> list[int]:
-    starts, position = [], text.find(fragment)
-    while position != -1:
-        starts.append(position)
-        position = text.find(fragment, position + 1)
-    return starts
+def the_correction_fits_the_text(
+    ctx: RunContext[str], correction: GrammarCorrection
+) -> GrammarCorrection:
+    problem = edits.problem_with(ctx.deps, correction)
+    if problem is not None:
+        raise ModelRetry(problem)
+    return correction
 
 
 def analyse_text(
@@ -81,7 +47,11 @@ def analyse_text(
         timeout=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     )
     usage = run.usage
-    return run.output, Outcome(
+    # Spans come from aligning the text with its correction, not from the model's counting.
+    result = edits.analysis_from_correction(
+        text, run.output, language=language, feedback_language=feedback_language
+    )
+    return result, Outcome(
         save=lambda: None,
         model_name=run.response.model_name or settings.FINDUS_AI_MODEL,
         input_tokens=usage.input_tokens or None,
