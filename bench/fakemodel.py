@@ -129,22 +129,21 @@ def completion(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def analysis_answer(payload: dict[str, Any]) -> dict[str, Any]:
-    """Flag "cassa" (a typical analysis: one issue, a correction, a summary)."""
+    """Correct "cassa" (a typical analysis: the corrected text, one edit, a summary)."""
     text = payload.get("text", "")
-    issues = []
-    position = text.find("cassa")
-    if position != -1:
-        issues.append(
+    edits = []
+    if "cassa" in text:
+        edits.append(
             {
-                "start": position, "end": position + 5, "original": "cassa",
-                "suggestion": "casa", "explanation": "Casa se escribe con una sola s.",
+                "original": "cassa", "correction": "casa",
+                "explanation": "Casa se escribe con una sola s.",
                 "category": "spelling", "severity": "minor",
             }
         )  # fmt: skip
     return {
-        "issues": issues,
+        "edits": edits,
         "corrected_text": text.replace("cassa", "casa"),
-        "summary": f"{len(issues)} issue(s).",
+        "summary": f"{len(edits)} issue(s).",
     }
 
 

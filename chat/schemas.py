@@ -60,6 +60,9 @@ class IssueOut(Schema):
     explanation: str
     category: Category
     severity: Severity
+    also: list[tuple[int, int]] = Field(
+        default=[], description="Further [start, end] places of the same mistake."
+    )
 
 
 class AnalysisOut(Schema):
@@ -106,7 +109,7 @@ class PostedMessageOut(Schema):
 
 
 class ReviewOut(Schema):
-    estimated_level: Level
+    estimated_level: Level | None = Field(description="Null when the model could not tell.")
     content: dict
     markdown: str
     html: str = Field(description="The markdown rendered and sanitized: safe to insert.")

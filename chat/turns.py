@@ -38,16 +38,25 @@ class Turn:
 
 
 def highlight(text: str, issues: list[dict[str, Any]]) -> list[Segment]:
-    """Split the text at the issues' spans. Spans were checked against the text when stored;
-    a span that does not fit (or overlaps the one before) is left unhighlighted."""
-    segments, position = [], 0
+    """Split the text at the issues' spans, every place of an issue (its `also` places too)
+    marked with the issue's number. Spans were checked against the text when stored; a span
+    that does not fit (or overlaps the one before) is left unhighlighted."""
+    places = []
     for number, issue in enumerate(issues, start=1):
-        start, end = issue["start"], issue["end"]
-        if start < position or end > len(text) or text[start:end] != issue["original"]:
+        spans = [(issue["start"], issue["end"]), *(tuple(span) for span in issue.get("also", []))]
+        for index, (start, end) in enumerate(spans):
+            # The first place quotes `original`; the others repeat the same words.
+            if 0 <= start < end <= len(text) and text[start:end] == issue["original"]:
+                places.append((start, end, number, issue["category"]))
+            elif index == 0:
+                break
+    segments, position = [], 0
+    for start, end, number, category in sorted(places):
+        if start < position:
             continue
         if start > position:
             segments.append(Segment(text[position:start]))
-        segments.append(Segment(text[start:end], number, issue["category"]))
+        segments.append(Segment(text[start:end], number, category))
         position = end
     if position < len(text):
         segments.append(Segment(text[position:]))

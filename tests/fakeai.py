@@ -162,22 +162,22 @@ def _last_user_text(request: dict[str, Any]) -> str:
 
 
 def analysis_answer(payload: dict[str, Any]) -> dict[str, Any]:
-    """Flag every "cassa" with a deliberately wrong start, as models miscount: the worker must
-    move the span onto the quoted word."""
+    """Correct every "cassa", as a model does: the corrected text and the edit, no positions;
+    the worker finds the spans by aligning the texts."""
     text = payload["text"]
-    issues = []
+    edits = []
     if "cassa" in text:
-        issues.append(
+        edits.append(
             {
-                "start": 0, "end": 5, "original": "cassa", "suggestion": "casa",
+                "original": "cassa", "correction": "casa",
                 "explanation": "Casa se escribe con una sola s.", "category": "spelling",
                 "severity": "minor",
             }
         )  # fmt: skip
     return {
-        "issues": issues,
+        "edits": edits,
         "corrected_text": text.replace("cassa", "casa"),
-        "summary": f"{len(issues)} issue(s).",
+        "summary": f"{len(edits)} issue(s).",
     }
 
 

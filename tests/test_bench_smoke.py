@@ -117,3 +117,26 @@ def test_the_profiler_says_where_the_cpu_goes(results, target):
     # The process sampled is findus' own: its code shows on the stacks.
     assert any(("chat/" in frame or "workers/" in frame) for frame, _ in data["inclusive_top"])
     assert (results / f"profile_{target}.txt").read_text().startswith(f"{target}: ")
+
+
+def test_the_quality_benchmark_scores_the_offline_and_the_reference_model(tmp_path):
+    """bench/quality.py on a few sentences written for this test (tests/fixtures)."""
+    fixture = ROOT / "tests" / "fixtures" / "quality_smoke.jsonl"
+    uv = [shutil.which("uv")] if shutil.which("uv") else [sys.executable, "-m", "uv"]
+    figures = {}
+    for model in ("offline", "reference"):
+        out = tmp_path / f"{model}.json"
+        completed = subprocess.run(
+            [*uv, "run", "python", "-m", "bench.quality", str(fixture), "--model", model,
+             "--json", str(out)],
+            cwd=ROOT, capture_output=True, text=True, timeout=280,
+        )  # fmt: skip
+        assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+        assert "erroneous sentences flagged" in completed.stdout
+        figures[model] = json.loads(out.read_text())["corpora"]["quality_smoke"]
+    offline, reference = figures["offline"], figures["reference"]
+    assert offline["sentences"] == 6 and offline["failures"] == 0
+    assert offline["erroneous_flagged"] > 0 and offline["correct_flagged"] == 0
+    assert offline["cpu_ms_p95"] > 0
+    assert reference["reference"]["edit_f1"] == 1.0
+    assert reference["reference"]["corrected_text_rebuilt_from_spans"] == 1.0

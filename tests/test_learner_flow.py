@@ -74,7 +74,7 @@ def test_ending_a_conversation_yields_a_sanitized_review(client, local_worker):
     assert review["job"]["state"] == "succeeded"
     content = review["review"]["content"]
     assert 3 <= len(content["exercises"]) <= 5
-    assert content["estimated_level"] in {"A1", "A2", "B1", "B2", "C1", "C2"}
+    assert content["estimated_level"] is None  # the offline review claims no level
     quoted = [example for issue in content["recurring_issues"] for example in issue["examples"]]
     assert any(example in SENTENCE for example in quoted)
     assert "<script" not in review["review"]["html"]

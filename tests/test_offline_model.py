@@ -9,10 +9,10 @@ from pydantic_ai import Agent
 
 from workers.offline import build_local_model
 from workers.offline.model import STREAM_DELAY_VARIABLE, stream_delay, words_of
-from workers.offline.review import Writing, build_review, estimate_level
+from workers.offline.review import build_review
 from workers.offline.tutor import TUTOR_TEXTS, tutor_reply
 from workers.prompts import analysis_prompt, review_prompt, tutor_instructions
-from workers.schemas import ConversationReviewResult, GrammarAnalysisResult
+from workers.schemas import ConversationReviewResult, GrammarCorrection
 
 SPANISH_EXAMPLE = "Yo tengo un perro y el es muy bonita. Me gusta mucho la cassa."
 
@@ -56,7 +56,7 @@ def review_messages() -> list[dict]:
                 {
                     "original": "hablo",
                     "suggestion": "Hablo",
-                    "category": "grammar",
+                    "category": "capitalisation",
                     "explanation": "Mayúscula.",
                     "severity": "minor",
                 },
@@ -69,32 +69,46 @@ def test_the_model_is_called_local():
     assert build_local_model().model_name == "local"
 
 
-def test_an_analysis_agent_gets_the_checker_result_through_its_output_tool():
-    agent = Agent(build_local_model(), output_type=GrammarAnalysisResult)
+def test_an_analysis_agent_gets_the_correction_through_its_output_tool():
+    agent = Agent(build_local_model(), output_type=GrammarCorrection)
 
     result = agent.run_sync(spanish_analysis_prompt()).output
 
-    assert [(i.start, i.end, i.suggestion) for i in result.issues] == [
-        (20, 22, "él"),
-        (56, 61, "casa"),
+    assert [(e.original, e.correction, e.category) for e in result.edits] == [
+        ("el", "él", "accent"),
+        ("cassa", "casa", "spelling"),
     ]
     assert result.corrected_text == "Yo tengo un perro y él es muy bonita. Me gusta mucho la casa."
-    assert result.summary == "2 things to fix (spelling)."
+    assert result.summary == "2 things to fix (accent, spelling)."
 
 
 def test_the_analysis_explains_in_the_feedback_language_of_the_prompt():
-    agent = Agent(build_local_model(), output_type=GrammarAnalysisResult)
+    agent = Agent(build_local_model(), output_type=GrammarCorrection)
 
     result = agent.run_sync(spanish_analysis_prompt("de")).output
 
-    assert result.issues[1].explanation == "„cassa“ gibt es auf Spanisch nicht. Meintest du „casa“?"
-    assert result.summary == "2 Dinge zu verbessern (Rechtschreibung)."
+    assert result.edits[1].explanation == "„cassa“ ist falsch geschrieben: Schreib „casa“."
+    assert result.summary == "2 Dinge zu verbessern (Akzent, Rechtschreibung)."
+
+
+def test_a_clean_offline_check_says_what_it_checked_and_never_praises():
+    agent = Agent(build_local_model(), output_type=GrammarCorrection)
+    prompt = analysis_prompt(
+        text="Me gusta mi perro.", language="es", feedback_language="en", level="A2"
+    )
+
+    result = agent.run_sync(prompt).output
+
+    assert result.edits == []
+    assert "well done" not in result.summary.lower()
+    assert "Spelling and a few rules checked offline" in result.summary
+    assert "connected AI model" in result.summary
 
 
 def test_a_streamed_analysis_gives_the_same_result_as_a_plain_one():
-    agent = Agent(build_local_model(), output_type=GrammarAnalysisResult)
+    agent = Agent(build_local_model(), output_type=GrammarCorrection)
 
-    async def streamed() -> GrammarAnalysisResult:
+    async def streamed() -> GrammarCorrection:
         async with agent.run_stream(spanish_analysis_prompt()) as run:
             return await run.get_output()
 
@@ -155,15 +169,18 @@ def test_a_review_agent_gets_a_review_in_the_feedback_language():
 
     review = agent.run_sync(prompt).output
 
-    assert [issue.title for issue in review.recurring_issues] == ["Spelling", "Grammar"]
+    assert [issue.title for issue in review.recurring_issues] == ["Spelling", "Capital letters"]
     assert review.recurring_issues[0].examples == [
         "Yo tengo un perro y el es muy bonita.",
         "Me gusta mucho la cassa.",
     ]
     assert 3 <= len(review.exercises) <= 5
     assert "casa" in review.exercises[0]
-    assert "Messages without mistakes: 1 of 3." in review.strengths
+    # A message the offline check marked nothing in is not counted as correct.
+    assert not any("without mistakes" in strength for strength in review.strengths)
+    assert review.estimated_level is None
     assert review.summary.startswith("You wrote 3 messages")
+    assert "does not estimate your level" in review.summary
 
 
 def test_a_streamed_review_gives_the_same_result_as_a_plain_one():
@@ -202,21 +219,24 @@ def test_an_empty_conversation_still_gets_three_to_five_exercises():
     assert 3 <= len(review.exercises) <= 5
     assert review.recurring_issues == []
     assert review.strengths
-    assert review.estimated_level == "B1"
+    assert review.estimated_level is None
     assert "portoghese" in review.exercises[0]
 
 
-def test_the_estimated_level_is_never_more_than_one_above_the_chosen_level():
-    fluent = Writing(messages=10, clean_messages=10, words=600, distinct_words=400, sentences=20)
+def test_the_tutor_answers_a_question_it_can_and_never_praises():
+    reply = tutor_reply(learner_text="¿Cómo te llamas?", language="es", level="A1", turn=2)
+    other = tutor_reply(
+        learner_text="¿Qué opinas de la política?", language="es", level="A1", turn=2
+    )
+    echoes = [
+        tutor_reply(learner_text=text, language="en", level="A1", turn=turn)
+        for turn, text in enumerate(["He go to school.", "I has a apple.", "Me like it."], 2)
+    ]
 
-    assert estimate_level(writing=fluent, mistakes=0, chosen="A1") == "A2"
-    assert estimate_level(writing=fluent, mistakes=0, chosen="B2") == "C1"
-
-
-def test_many_mistakes_and_short_sentences_lower_the_estimate():
-    halting = Writing(messages=6, clean_messages=0, words=60, distinct_words=30, sentences=20)
-
-    assert estimate_level(writing=halting, mistakes=15, chosen="B2") == "A1"
+    assert "Me llamo Findus" in reply
+    assert "sin conexión" in other and "Buena pregunta" not in other
+    for echo in echoes:
+        assert not any(word in echo.lower() for word in ("nice", "interesting", "well done"))
 
 
 def test_streamed_words_join_back_into_the_reply():

@@ -88,7 +88,11 @@ class Review(models.Model):
     )
     content = models.JSONField()
     markdown = models.TextField()
-    estimated_level = models.CharField(max_length=2, choices=LEVEL_CHOICES)
+    # Null when the review could not tell (the offline model claims no level): "unknown" is not
+    # a blank answer, so null rather than "".
+    estimated_level = models.CharField(  # noqa: DJ001
+        max_length=2, choices=LEVEL_CHOICES, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -1,4 +1,9 @@
-"""The grammar analysis job: one learner message in, exact error spans and explanations out."""
+"""The grammar analysis job: one learner message in, exact error spans and explanations out.
+
+The model returns the corrected text and its edits as fragments; findus finds where each edit is
+by aligning the learner's text with the correction (workers/edits.py), so spans never depend on
+a model counting characters.
+"""
 
 from __future__ import annotations
 
@@ -10,28 +15,25 @@ from django.conf import settings
 from chat.history.mistakes import record_mistakes
 from chat.kinds import Done, JobKind
 from chat.models import GrammarAnalysis, Job
+from workers import edits
 from workers.kinds import declare
 from workers.prompts import ANALYSIS_INSTRUCTIONS, analysis_prompt
-from workers.schemas import GrammarAnalysisResult, GrammarIssue
+from workers.schemas import GrammarAnalysisResult, GrammarCorrection
 
 if TYPE_CHECKING:
-    from pydantic_ai import Agent, RunContext
-
-
-class QuoteNotInText(ValueError):
-    """An issue quotes characters that are not in the learner's text."""
+    from pydantic_ai import Agent
 
 
 @cache
-def analysis_agent() -> Agent[str, GrammarAnalysisResult]:
-    """Return the analysis agent; deps: the learner's text, against which every span is checked.
+def analysis_agent() -> Agent[str, GrammarCorrection]:
+    """Return the analysis agent; deps: the learner's text, which the correction must fit.
 
     Built on first use, so that only a worker loads pydantic-ai (see workers/apps.py).
     """
-    from pydantic_ai import Agent, ModelRetry
+    from pydantic_ai import Agent, ModelRetry, RunContext
 
     agent = Agent(
-        output_type=GrammarAnalysisResult,
+        output_type=GrammarCorrection,
         instructions=ANALYSIS_INSTRUCTIONS,
         deps_type=str,
         name="grammar_analysis",
@@ -40,57 +42,20 @@ def analysis_agent() -> Agent[str, GrammarAnalysisResult]:
     )
 
     @agent.output_validator
-    def spans_point_at_the_text(
-        ctx: RunContext[str], result: GrammarAnalysisResult
-    ) -> GrammarAnalysisResult:
-        try:
-            issues = align_spans(text=ctx.deps, issues=result.issues)
-        except QuoteNotInText as error:
-            raise ModelRetry(str(error)) from error
-        return result.model_copy(update={"issues": issues})
+    def the_correction_fits_the_text(
+        ctx: RunContext[str], correction: GrammarCorrection
+    ) -> GrammarCorrection:
+        problem = edits.problem_with(ctx.deps, correction)
+        if problem is not None:
+            raise ModelRetry(problem)
+        return correction
 
     return agent
 
 
-def align_spans(*, text: str, issues: list[GrammarIssue]) -> list[GrammarIssue]:
-    """Return the issues with spans that match the text exactly, sorted and not overlapping.
-
-    Models quote well but count characters badly, so a quote found elsewhere in the text moves
-    the span to its nearest occurrence. A quote that is not in the text at all goes back to the
-    model as a retry.
-    """
-    aligned: list[GrammarIssue] = []
-    for issue in issues:
-        if issue.original == issue.suggestion:
-            continue
-        if text[issue.start : issue.end] != issue.original:
-            starts = _occurrences(text, issue.original)
-            if not starts:
-                raise QuoteNotInText(
-                    f"The quoted original {issue.original!r} does not occur in the text. "
-                    "Quote the learner's characters exactly."
-                )
-            start = min(starts, key=lambda candidate: abs(candidate - issue.start))
-            issue = issue.model_copy(update={"start": start, "end": start + len(issue.original)})
-        aligned.append(issue)
-    aligned.sort(key=lambda issue: (issue.start, issue.end))
-    kept: list[GrammarIssue] = []
-    for issue in aligned:
-        if not kept or issue.start >= kept[-1].end:
-            kept.append(issue)
-    return kept
-
-
-def _occurrences(text: str, fragment: str) -> list[int]:
-    starts, position = [], text.find(fragment)
-    while position != -1:
-        starts.append(position)
-        position = text.find(fragment, position + 1)
-    return starts
-
-
 def analyse_text(*, text: str, language: str, feedback_language: str, level: str) -> Done:
-    """Ask the model for a grammar analysis; return it with the run's model name and usage."""
+    """Ask the model for its correction of `text`; return the analysis with exact spans, the
+    run's model name and usage."""
     from workers import ai  # the AI side: loaded in workers only
 
     prompt = analysis_prompt(
@@ -102,7 +67,11 @@ def analyse_text(*, text: str, language: str, feedback_language: str, level: str
         ),
         timeout=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     )
-    return ai.output_of(run)
+    # Spans come from aligning the text with its correction, not from the model's counting.
+    result = edits.analysis_from_correction(
+        text, run.output, language=language, feedback_language=feedback_language
+    )
+    return ai.done(result, usage=run.usage, model_name=run.response.model_name)
 
 
 def analyse(job: Job) -> Done:

@@ -79,7 +79,8 @@ def review_markdown(review: ConversationReviewResult, *, feedback_language: str)
     lines += ["", f"### {strengths}", ""] + [f"- {strength}" for strength in review.strengths]
     lines += ["", f"### {exercises}", ""]
     lines += [f"{n}. {exercise}" for n, exercise in enumerate(review.exercises, start=1)]
-    lines += ["", f"### {level}: {review.estimated_level}", ""]
+    if review.estimated_level is not None:
+        lines += ["", f"### {level}: {review.estimated_level}", ""]
     return "\n".join(lines)
 
 

@@ -1,9 +1,9 @@
 """The offline grammar check: find the mistakes in a learner's text, correct it, sum it up.
 
 Word-level rules (spelling, "a"/"an", "el"/"él", repeated words) come first and never overlap.
-The two sentence-level rules, a capital letter at the start and punctuation at the end, touch
-the edges of words; when such a word already has an issue they amend it instead of adding a
-second, overlapping one, so "cassa es bonita" gets one fix: "Casa".
+The sentence-level rule, a capital letter at the start, touches the start of a word; when that
+word already has an issue it amends it instead of adding a second, overlapping one, so "cassa
+es bonita" gets one fix: "Casa".
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+from workers.edits import grouped
 from workers.offline import language_rules, rules
-from workers.offline.rules import Draft, Word
+from workers.offline.rules import NO_SUGGESTION, Draft, Word
 from workers.offline.texts import SUMMARIES, category_name, feedback_language_or_fallback
-from workers.schemas import GrammarAnalysisResult, GrammarIssue
+from workers.schemas import Correction, GrammarCorrection, GrammarIssue, Unsure
 
 WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # \u2019: the typographic apostrophe
 # A sentence ends at . ! or ? followed by a space; "..." and "…" rather continue one.
@@ -31,14 +32,43 @@ WORD_RULES: list[Callable[[Draft], list[GrammarIssue]]] = [
 ]
 
 
-def analyse(*, text: str, language: str, feedback_language: str) -> GrammarAnalysisResult:
-    """Return the full analysis of one learner message."""
+def analyse(*, text: str, language: str, feedback_language: str) -> GrammarCorrection:
+    """Return the offline model's answer for one learner message, in the models' shape.
+
+    Corrections it is sure of are applied to the corrected text; a word it only suspects is
+    listed as unsure, with its few candidates if it has them.
+    """
     issues = find_issues(text, language=language, feedback_language=feedback_language)
-    return GrammarAnalysisResult(
-        issues=issues,
-        corrected_text=correct(text, issues),
-        summary=summarize(issues, feedback_language=feedback_language),
+    sure = [i for i in issues if is_sure(i.suggestion)]
+    return GrammarCorrection(
+        corrected_text=correct(text, sure),
+        edits=[
+            Correction(
+                original=i.original,
+                correction=i.suggestion,
+                explanation=i.explanation,
+                category=i.category,
+                severity=i.severity,
+            )
+            for i in sure
+        ],
+        unsure=[
+            Unsure(
+                original=i.original,
+                candidates=[] if i.suggestion == NO_SUGGESTION else i.suggestion.split(" / "),
+                explanation=i.explanation,
+                category=i.category,
+            )
+            for i in issues
+            if not is_sure(i.suggestion)
+        ],
+        summary=summarize(grouped(issues), feedback_language=feedback_language),
     )
+
+
+def is_sure(suggestion: str) -> bool:
+    """Return whether a suggestion is one correction, not "?" or a few candidates."""
+    return suggestion != NO_SUGGESTION and " / " not in suggestion
 
 
 def find_issues(text: str, *, language: str, feedback_language: str) -> list[GrammarIssue]:
@@ -57,9 +87,8 @@ def find_issues(text: str, *, language: str, feedback_language: str) -> list[Gra
         )
     for word in rules.sentence_starts_in_lower_case(draft):
         issues = _with_capital(draft, issues, word)
-    last_word = rules.word_missing_final_punctuation(draft)
-    if last_word is not None:
-        issues = _with_final_full_stop(draft, issues, last_word)
+    # No rule for a missing final full stop: chat messages, greetings and signatures go
+    # without one, and on the corpora it was wrong more often than right.
     return sorted(issues, key=lambda issue: issue.start)
 
 
@@ -121,10 +150,14 @@ def _overlap(issue: GrammarIssue, other: GrammarIssue | Word) -> bool:
 
 
 def _with_capital(draft: Draft, issues: list[GrammarIssue], word: Word) -> list[GrammarIssue]:
-    # Category "grammar" rather than "spelling": the word is spelt right, the sentence around it
-    # asks for the capital (the same word is correct in small letters mid-sentence).
+    # Category "capitalisation" rather than "spelling": the word is spelt right, the sentence
+    # around it asks for the capital (the same word is correct in small letters mid-sentence).
     for issue in issues:
         if issue.start == word.start:
+            if not is_sure(issue.suggestion):
+                # An unsure word keeps its candidates, each with the capital.
+                fixed = " / ".join(rules.capitalise(c) for c in issue.suggestion.split(" / "))
+                return _replaced(issues, issue, issue.model_copy(update={"suggestion": fixed}))
             fixed = rules.capitalise(issue.suggestion)
             note = draft.explain("sentence_capital", suggestion=fixed)
             return _replaced(issues, issue, _amended(issue, suggestion=fixed, note=note))
@@ -137,28 +170,7 @@ def _with_capital(draft: Draft, issues: list[GrammarIssue], word: Word) -> list[
         end=end,
         suggestion=fixed,
         key="sentence_capital",
-        category="grammar",
-        severity="minor",
-    )
-    return [*issues, issue]
-
-
-def _with_final_full_stop(
-    draft: Draft, issues: list[GrammarIssue], word: Word
-) -> list[GrammarIssue]:
-    note = draft.explain("final_punctuation")
-    for issue in issues:
-        if issue.end == word.end:
-            amended = _amended(issue, suggestion=issue.suggestion + ".", note=note)
-            return _replaced(issues, issue, amended)
-    if any(_overlap(issue, word) for issue in issues):
-        return issues
-    issue = draft.issue(
-        start=word.start,
-        end=word.end,
-        suggestion=word.text + ".",
-        key="final_punctuation",
-        category="punctuation",
+        category="capitalisation",
         severity="minor",
     )
     return [*issues, issue]

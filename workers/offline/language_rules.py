@@ -75,7 +75,7 @@ def english_article_issues(draft: Draft) -> list[GrammarIssue]:
                     end=article.end,
                     suggestion=match_case(article.text, wanted),
                     key="article_an" if vowel else "article_a",
-                    category="grammar",
+                    category="article",
                     severity="minor",
                     word=word.text,
                 )
@@ -103,7 +103,7 @@ def english_pronoun_i_issues(draft: Draft) -> list[GrammarIssue]:
             end=word.end,
             suggestion="I" + word.text[1:],
             key="pronoun_i",
-            category="grammar",
+            category="capitalisation",
             severity="minor",
         )
         for word in draft.words
@@ -126,7 +126,7 @@ def spanish_el_issues(draft: Draft) -> list[GrammarIssue]:
                     end=word.end,
                     suggestion=match_case(word.text, "él"),
                     key="spanish_el",
-                    category="spelling",
+                    category="accent",
                     severity="moderate",
                 )
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 import os
 import re
@@ -27,9 +28,12 @@ from pydantic_ai.messages import (
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 
 from workers.offline.checker import analyse
+from workers.offline.lexicon import describe_dictionaries
 from workers.offline.review import build_review
 from workers.offline.tutor import tutor_reply
 from workers.prompts import parse_job_payload, parse_tutor_settings
+
+log = logging.getLogger("findus.offline")
 
 MODEL_NAME = "local"
 STREAM_DELAY_VARIABLE = "FINDUS_LOCAL_STREAM_DELAY"
@@ -41,6 +45,8 @@ Answer = str | dict[str, Any]  # a tutor reply, or a job result for the output t
 
 def build_local_model() -> FunctionModel:
     """Return the offline model, for both plain and streamed agent runs."""
+    # Workers build the model at start: the log says which spelling dictionaries they have.
+    log.info(describe_dictionaries())
     return FunctionModel(respond, stream_function=stream_response, model_name=MODEL_NAME)
 
 

@@ -1,7 +1,8 @@
 """The offline review of a finished conversation, built from the issues its analyses found.
 
-Everything here is counting: which kinds of mistakes came back, which messages were clean, how
-long and varied the sentences were. The level estimate is a rough heuristic and says so.
+Everything here is counting: which kinds of mistakes came back, how long and varied the
+sentences were. The offline check sees spelling and a few rules, not grammar, so a message
+without issues is not called correct and no CEFR level is claimed.
 """
 
 from __future__ import annotations
@@ -9,21 +10,28 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any
 
+from chat.feedback import CATEGORY_LABELS
 from workers.offline.exercise_texts import EXERCISES, GENERAL_EXERCISES
 from workers.offline.review_texts import ADVICE, COUNTS, QUOTES, STRENGTHS, SUMMARY
 from workers.offline.texts import LANGUAGE_IN, category_name, feedback_language_or_fallback
-from workers.schemas import Category, ConversationReviewResult, Level, RecurringIssue
+from workers.schemas import Category, ConversationReviewResult, RecurringIssue
 
-LEVELS: list[Level] = list(get_args(Level))
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")  # letters, with apostrophes inside
 SENTENCE = re.compile(r"[^.!?…\n]*[^\W\d_][^.!?…\n]*[.!?…]*")
 MAX_EXAMPLES = 3
 MAX_EXERCISES = 5
 LONGEST_EXAMPLE = 100  # characters; a longer sentence is quoted by its mistake alone
-# A missing full stop says less about a learner's level than a wrong verb form.
-SEVERITY_WEIGHTS = {"minor": 0.5, "moderate": 1.0, "major": 2.0}
+# The advice and exercises are written per family of categories.
+ADVICE_GROUPS = {
+    "spelling": "spelling",
+    "accent": "spelling",
+    "capitalisation": "punctuation",
+    "punctuation": "punctuation",
+    "word_choice": "word_choice",
+    "extra_word": "style",
+}
 
 
 @dataclass(frozen=True)
@@ -56,40 +64,18 @@ def build_review(payload: dict[str, Any]) -> ConversationReviewResult:
     """Return the review of the conversation described by a `review_prompt` payload."""
     feedback = feedback_language_or_fallback(str(payload.get("feedback_language", "en")))
     language = str(payload.get("language", ""))
-    level_setting = payload.get("level")
-    chosen: Level = level_setting if level_setting in LEVELS else "A1"
     messages = [m for m in payload.get("messages") or [] if isinstance(m, dict)]
     findings = [f for message in messages for f in _findings(message)]
     writing = _count(messages)
-    mistakes = sum(SEVERITY_WEIGHTS.get(f.severity, 1.0) for f in findings)
-    level = estimate_level(writing=writing, mistakes=mistakes, chosen=chosen)
     categories = [c for c, _ in Counter(f.category for f in findings).most_common()]
     language_in = LANGUAGE_IN[feedback].get(language, language)
     return ConversationReviewResult(
         recurring_issues=[_recurring(c, findings, feedback) for c in categories],
         strengths=_strengths(writing, findings, feedback),
         exercises=_exercises(categories, findings, feedback, language_in),
-        estimated_level=level,
-        summary=_summary(writing, categories, level, feedback),
+        estimated_level=None,
+        summary=_summary(writing, categories, feedback),
     )
-
-
-def estimate_level(*, writing: Writing, mistakes: float, chosen: Level) -> Level:
-    """Return a rough CEFR level: longer, more varied, more accurate sentences score higher.
-
-    Never more than one level above the learner's choice, and never above it on a few
-    sentences: short texts say little.
-    """
-    if writing.words < 10:
-        return chosen
-    thresholds = [4, 7, 11, 15, 20]  # average words per sentence for A2, B1, B2, C1, C2
-    index = sum(writing.average_sentence >= t for t in thresholds)
-    vocabulary_caps = [8, 20, 40, 80, 140]  # distinct words needed for A2 ... C2
-    index = min(index, sum(writing.distinct_words >= c for c in vocabulary_caps))
-    errors_per_100_words = 100 * mistakes / writing.words
-    index -= 2 if errors_per_100_words > 20 else 1 if errors_per_100_words > 10 else 0
-    ceiling = LEVELS.index(chosen) + (1 if writing.words >= 30 else 0)
-    return LEVELS[max(0, min(index, ceiling, len(LEVELS) - 1))]
 
 
 def _findings(message: dict[str, Any]) -> list[Finding]:
@@ -102,7 +88,7 @@ def _findings(message: dict[str, Any]) -> list[Finding]:
         category = issue.get("category")
         position = text.find(original) if original else -1
         # Only what the learner really wrote can be quoted to them.
-        if position < 0 or category not in ADVICE:
+        if position < 0 or category not in CATEGORY_LABELS:
             continue
         findings.append(
             Finding(
@@ -139,7 +125,7 @@ def _count(messages: list[dict[str, Any]]) -> Writing:
 def _recurring(category: Category, findings: list[Finding], feedback: str) -> RecurringIssue:
     own = [f for f in findings if f.category == category]
     count = COUNTS["once"][feedback] if len(own) == 1 else COUNTS["many"][feedback]
-    parts = [count.format(count=len(own)), ADVICE[category][feedback]]
+    parts = [count.format(count=len(own)), ADVICE[group(category)][feedback]]
     first = next((f for f in own if f.suggestion), None)
     if first is not None:
         parts.append(COUNTS["example"][feedback].format(pair=_pair(first, feedback)))
@@ -151,15 +137,8 @@ def _recurring(category: Category, findings: list[Finding], feedback: str) -> Re
 
 
 def _strengths(writing: Writing, findings: list[Finding], feedback: str) -> list[str]:
+    # A message the offline check found nothing in is not called correct: grammar went unchecked.
     strengths = []
-    if writing.messages and writing.clean_messages == writing.messages:
-        strengths.append(STRENGTHS["all_clean"][feedback])
-    elif writing.clean_messages:
-        strengths.append(
-            STRENGTHS["some_clean"][feedback].format(
-                clean=writing.clean_messages, total=writing.messages
-            )
-        )
     if writing.distinct_words >= 10:
         strengths.append(STRENGTHS["vocabulary"][feedback].format(distinct=writing.distinct_words))
     if writing.average_sentence >= 6:
@@ -176,7 +155,7 @@ def _exercises(
     categories: list[Category], findings: list[Finding], feedback: str, language_in: str
 ) -> list[str]:
     """Return 3 to 5 exercises: first on the learner's own mistakes, then general practice."""
-    general = [EXERCISES[c]["general"][feedback] for c in categories]
+    general = [EXERCISES[g]["general"][feedback] for g in dict.fromkeys(map(group, categories))]
     general += [exercise[feedback] for exercise in GENERAL_EXERCISES]
     exercises = [_targeted_exercise(c, findings, feedback) for c in categories]
     exercises += [template.format(language_in=language_in) for template in general]
@@ -186,7 +165,7 @@ def _exercises(
 
 def _targeted_exercise(category: Category, findings: list[Finding], feedback: str) -> str:
     own = [f for f in findings if f.category == category and f.suggestion]
-    if category == "spelling":
+    if group(category) == "spelling":
         # The bare words: "él", not "Él." (a capital or full stop may have been merged in).
         words: dict[str, str] = {}
         for finding in own:
@@ -197,7 +176,12 @@ def _targeted_exercise(category: Category, findings: list[Finding], feedback: st
         items = list(dict.fromkeys(_pair(f, feedback) for f in own))[:MAX_EXAMPLES]
     if not items:
         return ""
-    return EXERCISES[category]["targeted"][feedback].format(items=", ".join(items))
+    return EXERCISES[group(category)]["targeted"][feedback].format(items=", ".join(items))
+
+
+def group(category: str) -> str:
+    """Return the family of advice and exercises a category belongs to."""
+    return ADVICE_GROUPS.get(category, "grammar")
 
 
 def _pair(finding: Finding, feedback: str) -> str:
@@ -205,7 +189,7 @@ def _pair(finding: Finding, feedback: str) -> str:
     return f"{quote.format(finding.original)} → {quote.format(finding.suggestion)}"
 
 
-def _summary(writing: Writing, categories: list[Category], level: Level, feedback: str) -> str:
+def _summary(writing: Writing, categories: list[Category], feedback: str) -> str:
     if writing.messages == 0:
         activity = SUMMARY["no_messages"][feedback]
     elif writing.messages == 1:
@@ -217,7 +201,5 @@ def _summary(writing: Writing, categories: list[Category], level: Level, feedbac
         issues = SUMMARY["main_issue"][feedback].format(category=main)
     else:
         issues = SUMMARY["no_issues"][feedback]
-    # Mirrors `estimate_level`, which keeps the chosen level below ten words.
-    level_key = "level_estimated" if writing.words >= 10 else "level_kept"
-    level_note = SUMMARY[level_key][feedback].format(level=level)
+    level_note = SUMMARY["level_unknown"][feedback]
     return " ".join([activity, issues, level_note] if writing.messages else [activity, level_note])

@@ -83,22 +83,6 @@ COUNTS: dict[str, dict[str, str]] = {
 }
 
 STRENGTHS: dict[str, dict[str, str]] = {
-    "all_clean": {
-        "en": "None of your messages had mistakes.",
-        "es": "Ninguno de tus mensajes tenía errores.",
-        "de": "Keine deiner Nachrichten enthielt Fehler.",
-        "fr": "Aucun de tes messages ne contenait d’erreur.",
-        "it": "Nessuno dei tuoi messaggi conteneva errori.",
-        "pt": "Nenhuma das suas mensagens tinha erros.",
-    },
-    "some_clean": {
-        "en": "Messages without mistakes: {clean} of {total}.",
-        "es": "Mensajes sin errores: {clean} de {total}.",
-        "de": "Fehlerfreie Nachrichten: {clean} von {total}.",
-        "fr": "Messages sans erreur : {clean} sur {total}.",
-        "it": "Messaggi senza errori: {clean} su {total}.",
-        "pt": "Mensagens sem erros: {clean} de {total}.",
-    },
     "vocabulary": {
         "en": "You used {distinct} different words.",
         "es": "Usaste {distinct} palabras distintas.",
@@ -167,12 +151,12 @@ SUMMARY: dict[str, dict[str, str]] = {
         "pt": "Você escreveu {total} mensagens nesta conversa.",
     },
     "no_issues": {
-        "en": "I found no mistakes to point out.",
-        "es": "No encontré errores que señalar.",
-        "de": "Ich habe keine Fehler gefunden.",
-        "fr": "Je n’ai trouvé aucune erreur à signaler.",
-        "it": "Non ho trovato errori da segnalare.",
-        "pt": "Não encontrei erros para apontar.",
+        "en": "The offline check marked nothing in your messages.",
+        "es": "La revisión sin conexión no marcó nada en tus mensajes.",
+        "de": "Die Offline-Prüfung hat in deinen Nachrichten nichts markiert.",
+        "fr": "La vérification hors ligne n’a rien signalé dans tes messages.",
+        "it": "Il controllo offline non ha segnalato nulla nei tuoi messaggi.",
+        "pt": "A verificação offline não assinalou nada nas suas mensagens.",
     },
     "main_issue": {
         "en": "The main thing to work on: {category}.",
@@ -182,24 +166,18 @@ SUMMARY: dict[str, dict[str, str]] = {
         "it": "La cosa principale su cui lavorare: {category}.",
         "pt": "O principal ponto a trabalhar: {category}.",
     },
-    "level_estimated": {
-        "en": "A rough estimate of your level from these messages: {level}.",
-        "es": "Una estimación aproximada de tu nivel según estos mensajes: {level}.",
-        "de": "Eine grobe Schätzung deines Niveaus anhand dieser Nachrichten: {level}.",
-        "fr": "Une estimation approximative de ton niveau d’après ces messages : {level}.",
-        "it": "Una stima approssimativa del tuo livello in base a questi messaggi: {level}.",
-        "pt": "Uma estimativa aproximada do seu nível com base nestas mensagens: {level}.",
-    },
-    "level_kept": {
-        "en": "There is too little text to estimate your level, so I kept the one you chose: "
-        "{level}.",
-        "es": "Hay muy poco texto para estimar tu nivel, así que mantuve el que elegiste: {level}.",
-        "de": "Für eine Einschätzung gibt es zu wenig Text, also bleibt es bei deinem gewählten "
-        "Niveau: {level}.",
-        "fr": "Il y a trop peu de texte pour estimer ton niveau, j’ai donc gardé celui que tu "
-        "as choisi : {level}.",
-        "it": "C’è troppo poco testo per stimare il tuo livello, quindi ho tenuto quello che hai "
-        "scelto: {level}.",
-        "pt": "Há pouco texto para estimar seu nível, então mantive o que você escolheu: {level}.",
+    "level_unknown": {
+        "en": "This offline review checks spelling and a few rules, not grammar, so it does not "
+        "estimate your level; a connected AI model does.",
+        "es": "Esta revisión sin conexión comprueba la ortografía y algunas reglas, no la "
+        "gramática, así que no estima tu nivel; un modelo de IA conectado sí lo hace.",
+        "de": "Diese Offline-Auswertung prüft Rechtschreibung und einige Regeln, nicht die "
+        "Grammatik, und schätzt daher dein Niveau nicht; ein verbundenes KI-Modell tut das.",
+        "fr": "Ce bilan hors ligne vérifie l’orthographe et quelques règles, pas la grammaire : "
+        "il n’estime donc pas ton niveau ; un modèle d’IA connecté le fait.",
+        "it": "Questa revisione offline controlla l’ortografia e alcune regole, non la "
+        "grammatica, quindi non stima il tuo livello; un modello di IA collegato sì.",
+        "pt": "Esta revisão offline verifica a ortografia e algumas regras, não a gramática, por "
+        "isso não estima o seu nível; um modelo de IA conectado faz isso.",
     },
 }

@@ -47,8 +47,15 @@ TYPOGRAPHIC_APOSTROPHE = "\u2019"
 APOSTROPHES = "'" + TYPOGRAPHIC_APOSTROPHE
 CLOSING_MARKS = "\"')]»\u201d" + TYPOGRAPHIC_APOSTROPHE  # quotes and brackets after a sentence
 
+NO_SUGGESTION = "?"  # workers.edits.NO_SUGGESTION: flagged, but no sure correction
+MAX_CANDIDATES = 3
+MIN_CORRECTED_LENGTH = 4  # shorter unknown words have too many neighbours to pick one
+DOMINANT_FREQUENCY = 20  # times more frequent than the runner-up, to be taught as the fix
+
 # Links, e-mail addresses, @names and #tags: not words to correct.
-IGNORED = re.compile(r"\S+@\S+|\S*://\S+|www\.\S+|[@#]\w+")
+# Quoted words too: a title or a foreign word ("«baguette»") is not the learner's spelling.
+IGNORED = re.compile(r"\S+@\S+|\S*://\S+|www\.\S+|[@#]\w+|«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"")
+ROMAN_NUMERAL = re.compile(r"[ivxlcdm]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -117,47 +124,126 @@ def capitalise(word: str) -> str:
 
 
 def spelling_issues(draft: Draft) -> list[GrammarIssue]:
+    """Flag words the dictionaries don't know, with a correction only when it is clear.
+
+    A unique near word ("tambien" -> "también") or a far more frequent one is a correction;
+    two or three close ones are offered as candidates; otherwise the word is only marked
+    unknown. A learner believes what the tutor says, so a guess is never dressed as a fix.
+    """
     if draft.language not in lexicon.SUPPORTED:
         return []
-    # Two-edit corrections are slow (up to a second each); a garbled text must not stall a job.
-    slow_searches_left = 3
     issues = []
     for word in draft.words:
         if not _worth_checking(draft, word):
             continue
         for start, piece in _pieces(word, draft.language):
-            correction = lexicon.best_correction(piece, language=draft.language, thorough=False)
-            if correction is None and slow_searches_left:
-                slow_searches_left -= 1
-                correction = lexicon.best_correction(piece, language=draft.language, thorough=True)
-            if correction is not None:
-                issues.append(
-                    draft.issue(
-                        start=start,
-                        end=start + len(piece),
-                        suggestion=match_case(piece, correction),
-                        key="spelling",
-                        category="spelling",
-                        severity="moderate",
-                    )
-                )
+            issue = _spelling_issue(draft, word, start, piece)
+            if issue is not None:
+                issues.append(issue)
     return issues
+
+
+def _spelling_issue(draft: Draft, word: Word, start: int, piece: str) -> GrammarIssue | None:
+    language = draft.language
+    end = start + len(piece)
+    capital = lexicon.capitalised_form(piece, language=language)
+    if capital is not None:
+        return draft.issue(
+            start=start,
+            end=end,
+            suggestion=capital,
+            key="capital_noun" if language == "de" else "capital_word",
+            category="capitalisation",
+            severity="minor",
+        )
+    known_form = lexicon.known_form(piece, language=language)
+    if known_form is not None:
+        return draft.issue(
+            start=start,
+            end=end,
+            suggestion=match_case(piece, known_form),
+            key="known_form",
+            category="spelling" if " " in known_form else "verb_form",
+            severity="moderate",
+        )
+    candidates = lexicon.corrections(piece, language=language)
+    sure = sure_correction(piece, candidates, language=language)
+    accent_only = sure is not None and (
+        lexicon.strip_accents(sure) == lexicon.strip_accents(piece.lower())
+    )
+    # Only a missing accent is marked on what may be a name ("Mexico" -> "México") or an
+    # English word ("opinion" -> "opinión"); otherwise a capitalised word is most likely a
+    # name, and an English word a loanword or a switch of language.
+    if not accent_only:
+        if piece[:1].isupper() and (sure is None or (word.after == MID and language != "de")):
+            return None
+        if language != "en" and lexicon.is_known(piece, language="en"):
+            return None
+    if sure is not None:
+        return draft.issue(
+            start=start,
+            end=end,
+            suggestion=match_case(piece, sure),
+            key="accent" if accent_only else "spelling",
+            category="accent" if accent_only else "spelling",
+            severity="moderate",
+        )
+    shown = [match_case(piece, c) for c in candidates[:MAX_CANDIDATES]]
+    if len(candidates) > MAX_CANDIDATES:
+        shown = []
+    return draft.issue(
+        start=start,
+        end=end,
+        suggestion=" / ".join(shown) or NO_SUGGESTION,
+        key="unknown_candidates" if shown else "unknown_word",
+        category="spelling",
+        severity="moderate",
+        candidates=", ".join(f"“{c}”" for c in shown),
+    )
+
+
+def sure_correction(word: str, candidates: tuple[str, ...], *, language: str) -> str | None:
+    """Return the one correction to teach for `word`, or None when it is not clear."""
+    if not candidates:
+        return None
+    lowered = word.lower()
+    plain = lexicon.strip_accents(lowered)
+    accents = [c for c in candidates if lexicon.strip_accents(c) == plain]
+    top = lexicon.word_frequency(candidates[0], language=language)
+    # Only an accent missing ("tambien", "über") is the likeliest fix, unless the accented word
+    # is rare beside another candidate ("Jahen": "Jahren", not "Jähen").
+    if len(accents) == 1 and lexicon.word_frequency(accents[0], language=language) * 100 >= top:
+        return accents[0]
+    # So is a letter written once or twice too often ("cassa" -> "casa", "sorela" -> "sorella").
+    doubled = [c for c in candidates if _differ_by_a_double(lowered, c.lower())]
+    if len(doubled) == 1 and lexicon.word_frequency(doubled[0], language=language) * 100 >= top:
+        return doubled[0]
+    if len(lowered) < MIN_CORRECTED_LENGTH:
+        return None
+    if len(candidates) == 1:
+        return candidates[0]
+    second = lexicon.word_frequency(candidates[1], language=language)
+    return candidates[0] if top >= DOMINANT_FREQUENCY * max(second, 1) else None
+
+
+def _differ_by_a_double(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    if len(long) != len(short) + 1:
+        return False
+    return any(
+        long[i] == long[i + 1] and long[:i] + long[i + 1 :] == short for i in range(len(long) - 1)
+    )
 
 
 def _worth_checking(draft: Draft, word: Word) -> bool:
     text = word.text
     if len(text) < 2 or not is_plain_word(text) or text.isupper():
         return False
-    if any(c.isupper() for c in text[1:]) or draft.is_ignored(word):
-        return False  # "iPhone", links, @names
-    if text[0].isupper():
-        # Mid-sentence capitals are most likely names; so are capitalised words at a sentence
-        # start that the English list knows as names ("Madrid").
-        if word.after == MID:
-            return False
-        if draft.language != "en" and lexicon.is_known_name(text):
-            return False
-    return True
+    if ROMAN_NUMERAL.fullmatch(text) and len(text) <= 4:
+        return False  # "iii)" numbers a list
+    # Not "iPhone", links or @names. Capitalised words (names, German nouns) are checked, but
+    # only a clear fix is marked on them (see `_spelling_issue`).
+    return not (any(c.isupper() for c in text[1:]) or draft.is_ignored(word))
 
 
 def _pieces(word: Word, language: str) -> list[tuple[int, str]]:
@@ -210,7 +296,7 @@ def repeated_word_issues(draft: Draft) -> list[GrammarIssue]:
                     end=second.end,
                     suggestion=first.text,
                     key="repeated_word",
-                    category="style",
+                    category="extra_word",
                     severity="minor",
                     word=first.text,
                 )

@@ -10,6 +10,7 @@ spot (and a test checks that none is missing).
 
 from __future__ import annotations
 
+from chat.feedback import category_label
 from chat.languages import LANGUAGES
 
 FALLBACK = "en"
@@ -66,57 +67,64 @@ LANGUAGE_IN: dict[str, dict[str, str]] = {
     },
 }
 
-CATEGORY_NAMES: dict[str, dict[str, str]] = {
-    "spelling": {
-        "en": "spelling",
-        "es": "ortografía",
-        "de": "Rechtschreibung",
-        "fr": "orthographe",
-        "it": "ortografia",
-        "pt": "ortografia",
-    },
-    "grammar": {
-        "en": "grammar",
-        "es": "gramática",
-        "de": "Grammatik",
-        "fr": "grammaire",
-        "it": "grammatica",
-        "pt": "gramática",
-    },
-    "word_choice": {
-        "en": "word choice",
-        "es": "vocabulario",
-        "de": "Wortwahl",
-        "fr": "choix des mots",
-        "it": "scelta delle parole",
-        "pt": "escolha de palavras",
-    },
-    "punctuation": {
-        "en": "punctuation",
-        "es": "puntuación",
-        "de": "Zeichensetzung",
-        "fr": "ponctuation",
-        "it": "punteggiatura",
-        "pt": "pontuação",
-    },
-    "style": {
-        "en": "style",
-        "es": "estilo",
-        "de": "Stil",
-        "fr": "style",
-        "it": "stile",
-        "pt": "estilo",
-    },
-}
-
 EXPLANATIONS: dict[str, dict[str, str]] = {
     "spelling": {
-        "en": "“{original}” is not a {language_name} word; did you mean “{suggestion}”?",
-        "es": "“{original}” no existe {language_in}; ¿querías decir “{suggestion}”?",
-        "de": "„{original}“ gibt es {language_in} nicht. Meintest du „{suggestion}“?",
-        "fr": "« {original} » n’existe pas {language_in} ; voulais-tu dire « {suggestion} » ?",
-        "it": "“{original}” non esiste {language_in}: forse volevi dire “{suggestion}”?",
-        "pt": "“{original}” não existe {language_in}; você quis dizer “{suggestion}”?",
+        "en": "“{original}” is misspelt: write “{suggestion}”.",
+        "es": "“{original}” está mal escrito: escribe “{suggestion}”.",
+        "de": "„{original}“ ist falsch geschrieben: Schreib „{suggestion}“.",
+        "fr": "« {original} » est mal orthographié : écris « {suggestion} ».",
+        "it": "“{original}” è scritto male: scrivi “{suggestion}”.",
+        "pt": "“{original}” está escrito errado: escreva “{suggestion}”.",
+    },
+    "accent": {
+        "en": "“{suggestion}” is written with an accent.",
+        "es": "“{suggestion}” se escribe con tilde.",
+        "de": "„{suggestion}“ schreibt man mit Akzent.",
+        "fr": "« {suggestion} » s’écrit avec un accent.",
+        "it": "“{suggestion}” si scrive con l’accento.",
+        "pt": "“{suggestion}” escreve-se com acento.",
+    },
+    "unknown_word": {
+        "en": "“{original}” is not in the dictionary {language_in}: check how it is spelt.",
+        "es": "“{original}” no está en el diccionario {language_in}: revisa cómo se escribe.",
+        "de": "„{original}“ steht nicht im Wörterbuch {language_in}: Prüfe die Schreibung.",
+        "fr": "« {original} » n’est pas dans le dictionnaire {language_in} : vérifie "
+        "l’orthographe.",
+        "it": "“{original}” non è nel dizionario {language_in}: controlla come si scrive.",
+        "pt": "“{original}” não está no dicionário {language_in}: confira a grafia.",
+    },
+    "unknown_candidates": {
+        "en": "“{original}” is not in the dictionary {language_in}. Did you mean {candidates}?",
+        "es": "“{original}” no está en el diccionario {language_in}. ¿Quizá {candidates}?",
+        "de": "„{original}“ steht nicht im Wörterbuch {language_in}. Vielleicht {candidates}?",
+        "fr": "« {original} » n’est pas dans le dictionnaire {language_in}. Peut-être "
+        "{candidates} ?",
+        "it": "“{original}” non è nel dizionario {language_in}. Forse {candidates}?",
+        "pt": "“{original}” não está no dicionário {language_in}. Talvez {candidates}?",
+    },
+    "capital_noun": {
+        "en": "German nouns start with a capital letter: “{suggestion}”.",
+        "es": "En alemán, los sustantivos se escriben con mayúscula: “{suggestion}”.",
+        "de": "Nomen schreibt man groß: „{suggestion}“.",
+        "fr": "En allemand, les noms prennent une majuscule : « {suggestion} ».",
+        "it": "In tedesco i sostantivi si scrivono con la maiuscola: “{suggestion}”.",
+        "pt": "Em alemão, os substantivos escrevem-se com maiúscula: “{suggestion}”.",
+    },
+    "known_form": {
+        "en": "“{original}” is not the right form: write “{suggestion}”.",
+        "es": "“{original}” no es la forma correcta: escribe “{suggestion}”.",
+        "de": "„{original}“ ist nicht die richtige Form: Schreib „{suggestion}“.",
+        "fr": "« {original} » n’est pas la bonne forme : écris « {suggestion} ».",
+        "it": "“{original}” non è la forma giusta: scrivi “{suggestion}”.",
+        "pt": "“{original}” não é a forma correta: escreva “{suggestion}”.",
+    },
+    "capital_word": {
+        "en": "“{suggestion}” is written with a capital letter.",
+        "es": "“{suggestion}” se escribe con mayúscula.",
+        "de": "„{suggestion}“ schreibt man groß.",
+        "fr": "« {suggestion} » s’écrit avec une majuscule.",
+        "it": "“{suggestion}” si scrive con la maiuscola.",
+        "pt": "“{suggestion}” escreve-se com maiúscula.",
     },
     "repeated_word": {
         "en": "The word “{word}” is written twice in a row.",
@@ -188,12 +196,18 @@ EXPLANATIONS: dict[str, dict[str, str]] = {
 
 SUMMARIES: dict[str, dict[str, str]] = {
     "none": {
-        "en": "No mistakes found — well done!",
-        "es": "No he encontrado errores. ¡Muy bien!",
-        "de": "Keine Fehler gefunden – gut gemacht!",
-        "fr": "Aucune erreur trouvée, bravo !",
-        "it": "Nessun errore trovato, ottimo lavoro!",
-        "pt": "Nenhum erro encontrado, muito bem!",
+        "en": "Spelling and a few rules checked offline: nothing to mark. "
+        "Grammar is checked when a connected AI model is set up.",
+        "es": "Ortografía y algunas reglas revisadas sin conexión: nada que marcar. "
+        "La gramática la revisa un modelo de IA conectado.",
+        "de": "Rechtschreibung und einige Regeln offline geprüft: nichts anzumerken. "
+        "Die Grammatik prüft ein verbundenes KI-Modell.",
+        "fr": "Orthographe et quelques règles vérifiées hors ligne : rien à signaler. "
+        "La grammaire est vérifiée par un modèle d’IA connecté.",
+        "it": "Ortografia e alcune regole controllate offline: niente da segnalare. "
+        "La grammatica la controlla un modello di IA collegato.",
+        "pt": "Ortografia e algumas regras verificadas offline: nada a assinalar. "
+        "A gramática é verificada por um modelo de IA conectado.",
     },
     "one": {
         "en": "1 thing to fix ({categories}).",
@@ -231,4 +245,6 @@ def explain(key: str, *, feedback_language: str, language: str, **values: str) -
 
 def category_name(category: str, *, feedback_language: str) -> str:
     """Return the learner-facing name of an issue category."""
-    return CATEGORY_NAMES[category][feedback_language_or_fallback(feedback_language)]
+    return category_label(
+        category, feedback_language=feedback_language_or_fallback(feedback_language)
+    )

@@ -1,8 +1,10 @@
 """The offline tutor's side of the conversation: acknowledge the learner, ask something back.
 
-It understands nothing, so it says so once, in its first reply, and then stays out of the way:
-a short echo of what the learner wrote and a question to keep them writing. The choice of
-template depends only on the turn and the text, so the same conversation replays the same way.
+It understands little, so it says so once, in its first reply, and then stays out of the way:
+a short, neutral echo of what the learner wrote (never praise: it has not checked the grammar)
+and a question to keep them writing. It answers the few questions it can (its name, how it is,
+where it lives) and says plainly when it cannot. The choice of template depends only on the
+turn and the text, so the same conversation replays the same way.
 """
 
 # French and Italian typography writes the apostrophe as \u2019, which RUF001 mistakes for a
@@ -22,7 +24,7 @@ FRAGMENT_WORDS = 6
 class TutorTexts:
     greeting: str  # says, once, what kind of tutor this is
     acks: list[str]  # each quotes a `{fragment}` of the learner's message
-    question_ack: str  # for a learner's question, which this tutor cannot really answer
+    question_ack: str  # for a question it has no answer to: says so, without praise
     simple: list[str]  # follow-up questions for A1 and A2
     open: list[str]  # follow-up questions from B1 up
 
@@ -32,11 +34,11 @@ TUTOR_TEXTS: dict[str, TutorTexts] = {
         greeting="Hello! I'm a simple offline tutor, so my replies are basic, "
         "but let's practise together.",
         acks=[
-            "“{fragment}” — nice!",
-            "You said: “{fragment}”. Interesting!",
+            "You wrote: “{fragment}”.",
+            "“{fragment}” — I see.",
             "I see: “{fragment}”.",
         ],
-        question_ack="Good question!",
+        question_ack="I can’t answer that offline; a connected AI tutor can.",
         simple=[
             "What do you like to do at the weekend?",
             "Do you have any pets?",
@@ -60,11 +62,11 @@ TUTOR_TEXTS: dict[str, TutorTexts] = {
         greeting="¡Hola! Soy un tutor sencillo que funciona sin conexión, así que mis "
         "respuestas son básicas, pero podemos practicar juntos.",
         acks=[
-            "“{fragment}”: ¡muy bien!",
-            "Dices: “{fragment}”. ¡Qué interesante!",
+            "Escribes: “{fragment}”.",
+            "“{fragment}”: ya veo.",
             "Entiendo: “{fragment}”.",
         ],
-        question_ack="¡Buena pregunta!",
+        question_ack="No puedo responder a eso sin conexión; un tutor de IA conectado sí puede.",
         simple=[
             "¿Qué te gusta hacer el fin de semana?",
             "¿Tienes mascotas?",
@@ -88,11 +90,11 @@ TUTOR_TEXTS: dict[str, TutorTexts] = {
         greeting="Hallo! Ich bin ein einfacher Offline-Tutor, meine Antworten sind also "
         "schlicht, aber wir können zusammen üben.",
         acks=[
-            "„{fragment}“ – schön!",
-            "Du sagst: „{fragment}“. Interessant!",
+            "Du schreibst: „{fragment}“.",
+            "„{fragment}“ – ich verstehe.",
             "Verstehe: „{fragment}“.",
         ],
-        question_ack="Gute Frage!",
+        question_ack="Das kann ich offline nicht beantworten; ein verbundener KI-Tutor kann es.",
         simple=[
             "Was machst du gern am Wochenende?",
             "Hast du Haustiere?",
@@ -116,11 +118,11 @@ TUTOR_TEXTS: dict[str, TutorTexts] = {
         greeting="Bonjour ! Je suis un tuteur hors ligne très simple, mes réponses sont donc "
         "basiques, mais on peut s’entraîner ensemble.",
         acks=[
-            "« {fragment} » : très bien !",
-            "Tu dis : « {fragment} ». Intéressant !",
+            "Tu écris : « {fragment} ».",
+            "« {fragment} » : je vois.",
             "Je vois : « {fragment} ».",
         ],
-        question_ack="Bonne question !",
+        question_ack="Je ne peux pas répondre à ça hors ligne ; un tuteur IA connecté le peut.",
         simple=[
             "Qu’est-ce que tu aimes faire le week-end ?",
             "Tu as des animaux ?",
@@ -144,11 +146,11 @@ TUTOR_TEXTS: dict[str, TutorTexts] = {
         greeting="Ciao! Sono un tutor offline molto semplice, quindi le mie risposte sono "
         "essenziali, ma possiamo esercitarci insieme.",
         acks=[
-            "“{fragment}”: molto bene!",
-            "Dici: “{fragment}”. Interessante!",
+            "Scrivi: “{fragment}”.",
+            "“{fragment}”: capisco.",
             "Capisco: “{fragment}”.",
         ],
-        question_ack="Bella domanda!",
+        question_ack="Offline non posso rispondere; un tutor di IA collegato sì.",
         simple=[
             "Che cosa ti piace fare nel fine settimana?",
             "Hai animali domestici?",
@@ -172,11 +174,11 @@ TUTOR_TEXTS: dict[str, TutorTexts] = {
         greeting="Olá! Sou um tutor offline simples, então minhas respostas são básicas, "
         "mas podemos praticar juntos.",
         acks=[
-            "“{fragment}”: muito bem!",
-            "Você disse: “{fragment}”. Interessante!",
+            "Você escreveu: “{fragment}”.",
+            "“{fragment}”: entendo.",
             "Entendi: “{fragment}”.",
         ],
-        question_ack="Boa pergunta!",
+        question_ack="Não consigo responder a isso offline; um tutor de IA conectado consegue.",
         simple=[
             "O que você gosta de fazer no fim de semana?",
             "Você tem animais de estimação?",
@@ -198,6 +200,52 @@ TUTOR_TEXTS: dict[str, TutorTexts] = {
     ),
 }
 
+# Questions the offline tutor can answer, per language: (pattern, answer).
+ANSWERS: dict[str, list[tuple[str, str]]] = {
+    "en": [
+        (r"\bhow are you\b", "I’m fine, thank you."),
+        (r"\byour name\b|\bwho are you\b", "My name is Findus, a simple offline tutor."),
+        (r"\bwhere (do you live|are you from)\b", "I live on this computer."),
+    ],
+    "es": [
+        (r"\bc[oó]mo est[aá]s\b|\bqu[eé] tal\b", "Estoy bien, gracias."),
+        (
+            r"\bc[oó]mo te llamas\b|\btu nombre\b",
+            "Me llamo Findus, un tutor sencillo sin conexión.",
+        ),
+        (r"\bd[oó]nde vives\b|\bde d[oó]nde eres\b", "Vivo en este ordenador."),
+    ],
+    "de": [
+        (r"\bwie geht('s| es)\b", "Mir geht es gut, danke."),
+        (r"\bwie hei(ß|ss)t du\b|\bdein name\b", "Ich heiße Findus, ein einfacher Offline-Tutor."),
+        (r"\bwo wohnst du\b|\bwoher kommst du\b", "Ich wohne auf diesem Computer."),
+    ],
+    "fr": [
+        (r"\b(comment )?[çc]a va\b|\bcomment vas-tu\b", "Je vais bien, merci."),
+        (r"\btu t[’']appelles\b|\bton nom\b", "Je m’appelle Findus, un tuteur simple hors ligne."),
+        (r"\bo[uù] (habites|vis)-tu\b|\btu habites o[uù]\b", "J’habite dans cet ordinateur."),
+    ],
+    "it": [
+        (r"\bcome stai\b|\bcome va\b", "Sto bene, grazie."),
+        (r"\bcome ti chiami\b|\bil tuo nome\b", "Mi chiamo Findus, un semplice tutor offline."),
+        (r"\bdove (abiti|vivi)\b|\bdi dove sei\b", "Abito in questo computer."),
+    ],
+    "pt": [
+        (r"\bcomo (você )?(está|vai)\b|\btudo bem\b", "Estou bem, obrigado."),
+        (r"\bcomo (você )?se chama\b|\bseu nome\b", "Meu nome é Findus, um tutor offline simples."),
+        (r"\bonde (você )?mora\b|\bde onde (você )?é\b", "Moro neste computador."),
+    ],
+}
+
+
+def answer_to(question: str, language: str) -> str | None:
+    """Return the offline tutor's answer to a learner's question, if it has one."""
+    for pattern, answer in ANSWERS.get(language, ANSWERS["en"]):
+        if re.search(pattern, question, re.IGNORECASE):
+            return answer
+    return None
+
+
 # A run of text up to a sentence end that holds at least one word.
 SENTENCE = re.compile(r"[^.!?…\n]*\w[^.!?…\n]*")
 
@@ -210,7 +258,8 @@ def tutor_reply(*, learner_text: str, language: str, level: str, turn: int) -> s
         parts.append(texts.greeting)
     fragment = echo_fragment(learner_text)
     if learner_text.rstrip().endswith("?"):
-        parts.append(texts.question_ack)
+        answer = answer_to(learner_text, language if language in TUTOR_TEXTS else "en")
+        parts.append(answer or texts.question_ack)
     elif fragment:
         ack = texts.acks[(turn + len(learner_text)) % len(texts.acks)]
         parts.append(ack.format(fragment=fragment))
