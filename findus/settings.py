@@ -198,6 +198,14 @@ CELERY_WORKER_POOL = envstr("CELERY_WORKER_POOL", "threads")
 CELERY_WORKER_CONCURRENCY = envint("CELERY_WORKER_CONCURRENCY", 16)
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 150)
+# A job still running at the hard limit counts as orphaned and is sent again; with a budget as
+# long, every slow job would run twice.
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_SOFT_TIME_LIMIT ({CELERY_TASK_SOFT_TIME_LIMIT}) must be below "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}): the soft limit is a job's time "
+        "budget, and a job still running at the hard limit counts as orphaned."
+    )
 # Redis re-delivers an unacknowledged job after this long; it must outlast the longest retry
 # countdown plus the hard time limit, or a running job would be delivered twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
