@@ -6,7 +6,9 @@ Flower shows task names, states and ids; task arguments are job ids only, never 
 import os
 import sys
 
-from findus.env import envbool
+from findus.env import envbool, read_dotenv
+
+read_dotenv()  # Like the settings: a local .env fills in what the environment leaves unset.
 
 address = os.environ.get("FLOWER_ADDRESS", "127.0.0.1")
 _basic_auth = os.environ.get("FLOWER_BASIC_AUTH", "").strip()

@@ -10,15 +10,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from kombu import Exchange, Queue
 
-from findus.env import envbool, envfloat, envint, envlist, envstr
+from findus.env import envbool, envfloat, envint, envlist, envstr, read_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A local .env (the dev launcher writes one) fills in what the environment leaves unset.
+read_dotenv()
 
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = envstr("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set in the environment unless DEBUG is on.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set in the environment or in .env unless DEBUG is on. "
+            "For development, `uv run python -m findus.dev` writes a .env with both."
+        )
     SECRET_KEY = "findus-insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
