@@ -7,6 +7,7 @@ JobRerun.
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -16,6 +17,7 @@ from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django_celery_results.models import TaskResult
@@ -36,6 +38,18 @@ def task_results_url(task_id: str) -> str:
 
 def short(text: str, length: int = 120) -> str:
     return Truncator(text).chars(length)
+
+
+def when(moment: datetime | None) -> str:
+    """Return a moment as a short "Dec 2, 06:58", with the full date and time on hover."""
+    if moment is None:
+        return "-"
+    local = timezone.localtime(moment)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(), formats.date_format(local, "DATETIME_FORMAT"),
+        dateformat.format(local, "M j, H:i"),
+    )  # fmt: skip
 
 
 class JobInline(admin.TabularInline):
@@ -103,27 +117,52 @@ class ReviewAdmin(admin.ModelAdmin):
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
+    """Jobs, newest first, in columns that fit a 1280 px screen (chat/static/chat/admin-jobs.css).
+
+    A job is the workers' record of what happened: nobody edits one, and it is deleted only
+    with its conversation or its learner.
+    """
+
     list_display = [
-        "id", "kind", "state", "attempts_display", "error", "conversation", "language",
-        "model_name", "queued_at", "finished_at", "task_link",
+        "id", "kind", "state", "attempts_display", "error", "conversation_display", "model_used",
+        "queued", "finished", "task_link",
     ]  # fmt: skip
     list_filter = ["state", "kind", "conversation__language", "queued_at", "finished_at"]
     search_fields = [
-        "=id", "celery_task_id", "last_error", "conversation__title",
-        "conversation__owner__username",
+        "=id", "celery_task_id", "last_error", "conversation__title", "owner__username",
     ]  # fmt: skip
     date_hierarchy = "queued_at"
-    list_select_related = ["conversation__owner"]
+    ordering = ["-id"]
+    list_select_related = ["conversation", "owner"]
     actions = [RERUN_ACTION]
     readonly_fields = [
-        "kind", "state", "attempts_display", "last_error", "conversation", "message",
-        "celery_task_id", "task_result", "reruns_list", "model_name", "input_tokens",
-        "output_tokens", "queued_at", "started_at", "finished_at",
+        "kind", "state", "attempts_display", "last_error", "owner", "conversation", "message",
+        "celery_task_id", "task_result", "reruns_list", "model_name", "worker", "heartbeat_at",
+        "input_tokens", "output_tokens", "queued_at", "started_at", "finished_at",
     ]  # fmt: skip
     fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # Jobs come from learners' messages, never from the admin.
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # Their state belongs to the workers; a re-run is the way to change it.
+
+    # Deleting a conversation takes its jobs with it, so the permission itself stays; only the
+    # ways to delete a job on its own are taken away.
+    def get_actions(
+        self, request: HttpRequest, action_location=admin.ActionLocation.CHANGE_LIST
+    ) -> dict:
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        raise PermissionDenied("A job is deleted with its conversation, never on its own.")
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_delete": False}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_rerun_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("chat.rerun_job")
@@ -136,11 +175,26 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.display(description="Error")
     def error(self, job: Job) -> str:
-        return short(job.last_error)
+        return short(job.last_error, 90)
 
-    @admin.display(description="Language", ordering="conversation__language")
-    def language(self, job: Job) -> str:
-        return job.conversation.get_language_display()
+    @admin.display(description="Conversation", ordering="conversation")
+    def conversation_display(self, job: Job) -> str:
+        conversation = job.conversation
+        if conversation is None:  # an export, say: the learner's own job
+            return f"{job.owner}"
+        return f"#{conversation.pk} {conversation.language}, {job.owner}"
+
+    @admin.display(description="Model", ordering="model_name")
+    def model_used(self, job: Job) -> str:
+        return job.model_name
+
+    @admin.display(description="Queued", ordering="queued_at")
+    def queued(self, job: Job) -> str:
+        return when(job.queued_at)
+
+    @admin.display(description="Finished", ordering="finished_at")
+    def finished(self, job: Job) -> str:
+        return when(job.finished_at)
 
     @admin.display(description="Task")
     def task_link(self, job: Job) -> str:
@@ -165,9 +219,9 @@ class JobAdmin(admin.ModelAdmin):
             return "None."
         return format_html_join(
             "\n",
-            "<div>{} by {} ({}): was {} after {} attempt(s). {}</div>",
+            "<div>{} by {}. Origin: {}. Was {} after {} attempt(s). {}</div>",
             (
-                (r.at, r.by_name, r.via, r.previous_state, r.previous_attempts,
+                (r.at, r.by_name, r.get_via_display(), r.previous_state, r.previous_attempts,
                  short(r.previous_error))
                 for r in reruns
             ),
@@ -180,6 +234,9 @@ class JobAdmin(admin.ModelAdmin):
         # a refused re-run should say so plainly.
         if request.method == "POST" and _posted_action(request) == RERUN_ACTION:
             self._check_rerun_permission(request)
+        # The list needs the width: on a 1280 px screen the admin's app menu would push the
+        # task column out of view. The breadcrumbs still lead back.
+        extra_context = {**(extra_context or {}), "is_nav_sidebar_enabled": False}
         return super().changelist_view(request, extra_context)
 
     @admin.action(description="Re-run selected jobs", permissions=["rerun"])
@@ -295,7 +352,7 @@ class JobRerunAdmin(admin.ModelAdmin):
     """The record of re-runs: read-only, so it can be trusted."""
 
     list_display = [
-        "at", "job", "by_name", "via", "previous_state", "previous_attempts", "error",
+        "at", "job", "by_name", "origin", "previous_state", "previous_attempts", "error",
         "previous_task", "new_task_id",
     ]  # fmt: skip
     list_filter = ["via", "previous_state", "job__kind", "at"]
@@ -311,6 +368,11 @@ class JobRerunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description="Origin", ordering="via")
+    def origin(self, rerun: JobRerun) -> str:
+        """Return where the re-run was asked for: the admin, the shell, or another origin."""
+        return rerun.get_via_display()
 
     @admin.display(description="Previous error")
     def error(self, rerun: JobRerun) -> str:

@@ -6,13 +6,15 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 from chat import kinds
 from chat.feedback import Category, Severity
-from chat.languages import Level
+from chat.languages import LANGUAGES, Level
 
-LanguageCode = str
+# The schema lists the supported codes (so /api/docs fills in one that works), but any string
+# gets through to start_conversation, whose 400 names the field and lists what is supported.
+LanguageCode = Annotated[str, WithJsonSchema({"type": "string", "enum": list(LANGUAGES)})]
 
 
 def _without_nul(value: str) -> str:

@@ -1,10 +1,24 @@
-"""Small typed readers for settings from the environment, failing loudly on bad values."""
+"""Small typed readers for settings from the environment, failing loudly on bad values.
+
+The environment may be completed by a local, git-ignored `.env` file in the project's root,
+which `uv run python -m findus.dev` writes on its first run. The environment always wins.
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import dotenv
 from django.core.exceptions import ImproperlyConfigured
+
+DOTENV_PATH = Path(__file__).resolve().parent.parent / ".env"
+
+
+def read_dotenv(path: Path = DOTENV_PATH) -> None:
+    """Set each variable of the .env file that the environment does not set already."""
+    dotenv.load_dotenv(path, override=False)
+
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

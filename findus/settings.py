@@ -9,15 +9,21 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from findus.env import envbool, envfloat, envint, envlist, envstr
+from findus.env import envbool, envfloat, envint, envlist, envstr, read_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A local .env (the dev launcher writes one) fills in what the environment leaves unset.
+read_dotenv()
 
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = envstr("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set in the environment unless DEBUG is on.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set in the environment or in .env unless DEBUG is on. "
+            "For development, `uv run python -m findus.dev` writes a .env with both."
+        )
     SECRET_KEY = "findus-insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -199,6 +205,14 @@ CELERY_WORKER_POOL = envstr("CELERY_WORKER_POOL", "threads")
 CELERY_WORKER_CONCURRENCY = envint("CELERY_WORKER_CONCURRENCY", 16)
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 150)
+# A job still running at the hard limit counts as orphaned and is sent again; with a budget as
+# long, every slow job would run twice.
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_SOFT_TIME_LIMIT ({CELERY_TASK_SOFT_TIME_LIMIT}) must be below "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}): the soft limit is a job's time "
+        "budget, and a job still running at the hard limit counts as orphaned."
+    )
 # Redis re-delivers an unacknowledged job after this long; it must outlast the longest retry
 # countdown plus the hard time limit, or a running job would be delivered twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {

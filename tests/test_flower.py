@@ -13,11 +13,10 @@ from tests.processes import ROOT, Process, child_env, free_port, wait_for
 AUTH = ("operator", "a-flower-passphrase")
 
 
-@pytest.fixture(scope="module")
-def flower():
+def start_flower(name: str, env: dict[str, str]) -> tuple[Process, str]:
     port = free_port()
     args = [sys.executable, "-m", "celery", "-A", "findus", "flower", f"--port={port}"]
-    process = Process("flower", args, child_env(FLOWER_BASIC_AUTH=":".join(AUTH)))
+    process = Process(name, args, env)
     base = f"http://127.0.0.1:{port}"
 
     def up() -> bool:
@@ -28,6 +27,23 @@ def flower():
             return False
 
     wait_for(up, timeout=60, interval=0.2, what="Flower to answer")
+    return process, base
+
+
+@pytest.fixture(scope="module")
+def flower():
+    process, base = start_flower("flower", child_env(FLOWER_BASIC_AUTH=":".join(AUTH)))
+    yield base
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def development_flower():
+    """Flower as `python -m findus.dev` starts it: debug mode, no password."""
+    env = child_env(DEBUG="true")
+    env.pop("FLOWER_BASIC_AUTH", None)
+    env.pop("FLOWER_UNAUTHENTICATED_API", None)
+    process, base = start_flower("flower-development", env)
     yield base
     process.stop()
 
@@ -35,6 +51,7 @@ def flower():
 def test_flower_refuses_a_request_without_the_password(flower):
     assert httpx.get(f"{flower}/").status_code == 401
     assert httpx.get(f"{flower}/api/workers").status_code == 401
+    assert httpx.get(f"{flower}/api/queues/length").status_code == 401
     assert httpx.get(f"{flower}/", auth=(AUTH[0], "wrong")).status_code == 401
 
 
@@ -64,3 +81,14 @@ def test_flower_will_not_start_without_a_password_outside_debug_mode():
     )  # fmt: skip
     assert finished.returncode != 0
     assert "Flower will not start without a password: set FLOWER_BASIC_AUTH" in finished.stderr
+
+
+def test_in_development_the_documented_queue_length_call_answers_without_a_password(
+    development_flower,
+):
+    # The README's way to read queue lengths: GET /api/queues/length.
+    queues = httpx.get(f"{development_flower}/api/queues/length")
+
+    assert queues.status_code == 200, queues.text
+    names = {queue["name"] for queue in queues.json()["active_queues"]}
+    assert names == {"replies", "analysis", "reviews", "maintenance"}
