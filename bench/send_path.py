@@ -35,12 +35,17 @@ TEXT = "Mi cassa es grande y bonita, y tengo dos perros que corren en el jardín
 PATHS = {
     "findus": "/api/conversations/{id}/messages",
     "findus_pool": "/api/conversations/{id}/messages",
+    "findus_whitenoise": "/api/conversations/{id}/messages",
     "ceiling": "/bench/ceiling",
     "create_task": "/bench/create-task/{id}/messages",
     "await_model": "/bench/await/{id}/messages",
 }
-# findus with DATABASE_POOL=true: the same endpoint, the same server, a connection pool.
-VARIANT_ENV = {"findus_pool": {"DATABASE_POOL": "true"}}
+# findus with DATABASE_POOL=true: the same endpoint, the same server, a connection pool; and with
+# the async WhiteNoise subclass findus had before servestatic.
+VARIANT_ENV = {
+    "findus_pool": {"DATABASE_POOL": "true"},
+    "findus_whitenoise": {"BENCH_STATIC_MIDDLEWARE": "whitenoise"},
+}
 DRAIN_TIMEOUT = 60.0
 RATES = [10, 20, 30, 40, 50, 75, 100, 150, 200, 300, 400, 600, 800, 1200]
 

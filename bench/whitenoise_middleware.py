@@ -1,4 +1,5 @@
-"""WhiteNoise's static files for an async Django."""
+"""WhiteNoise's static files for an async Django: findus' own middleware until servestatic
+replaced it, kept for the send path's comparison (bench/send_path.py, `findus_whitenoise`)."""
 
 from __future__ import annotations
 
