@@ -273,7 +273,11 @@ def independence(port: int, model_url: str, load: Load, rate: float, step: dict)
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = harness.arguments(__doc__.split("\n\n")[0])
-    parser.add_argument("--variants", default=",".join(PATHS), help="comma-separated")
+    parser.add_argument(
+        "--variants",
+        default=",".join(variant for variant in PATHS if variant != "findus_whitenoise"),
+        help="comma-separated; findus_whitenoise runs only when named",
+    )
     parser.add_argument("--rates", help="comma-separated requests/s (default: a rising sweep)")
     parser.add_argument("--independence-rate", type=float, default=None)
     args = parser.parse_args(argv)

@@ -57,8 +57,11 @@ def run_job(task: Task, kind: JobKind, job_id: int) -> str:
             done = kind.work(job)
     except Exception as error:
         return _after_failure(task, job, error)
-    # The model's answer is in memory: wait out a brief database outage rather than lose it.
-    while_the_database_is_down(job, lambda: jobs.succeed(job, done, store=kind.store))
+    try:
+        # The model's answer is in memory: wait out a brief database outage rather than lose it.
+        while_the_database_is_down(job, lambda: jobs.succeed(job, done, store=kind.store))
+    except Exception as error:  # the result could not be stored: fail the job, don't loop
+        return _after_failure(task, job, error)
     return "succeeded"
 
 
