@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from chat.jobs import enqueue_after_commit, new_task_id, requeue_job
 from chat.languages import LANGUAGES, LEVELS
@@ -36,7 +39,7 @@ def start_conversation(
         language=language,
         feedback_language=feedback_language,
         level=level,
-        title=f"{LANGUAGES[language]} conversation",
+        title=conversation_title(f"{LANGUAGES[language]} conversation", timezone.localtime()),
     )
 
 
@@ -48,6 +51,7 @@ def post_message(*, conversation: Conversation, text: str) -> tuple[Message, lis
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if conversation.state == Conversation.State.ENDED:
             raise ConversationEnded
+        first = not conversation.messages.exists()
         message = Message.objects.create(
             conversation=conversation, role=Message.Role.LEARNER, text=text
         )
@@ -56,7 +60,13 @@ def post_message(*, conversation: Conversation, text: str) -> tuple[Message, lis
             for kind in (Job.Kind.REPLY, Job.Kind.ANALYSIS)
         ]
         # Touch updated_at so the conversation list orders by last activity.
-        conversation.save(update_fields=["updated_at"])
+        changed = ["updated_at"]
+        if first:
+            conversation.title = conversation_title(
+                first_words(text), timezone.localtime(conversation.created_at)
+            )
+            changed.append("title")
+        conversation.save(update_fields=changed)
     return message, jobs
 
 
@@ -78,6 +88,32 @@ def retry_job(*, job: Job) -> Job:
     if requeued is None:
         raise NotRetryable(f"Only a failed job can be retried; this one is {job.state}.")
     return requeued
+
+
+TITLE_WORDS_CHARS = 40
+# Characters that would break or reorder a title shown among other text: control characters
+# and the bidirectional embeddings, overrides and isolates (a title is shown isolated anyway).
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def conversation_title(words: str, when: datetime) -> str:
+    """Return a title that tells conversations apart: what it is about, then its date.
+
+    The words come first so that a right-to-left beginning sets the title's direction.
+    """
+    return f"{words} · {dateformat.format(when, 'j M Y')}"
+
+
+def first_words(text: str, limit: int = TITLE_WORDS_CHARS) -> str:
+    """Return the beginning of a learner's text for a title: on one line, at most `limit`
+    characters, cut at a word boundary (within a word only if the first word is longer)."""
+    words = " ".join(_UNSHOWABLE.sub(" ", text).split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1]
+    if " " in cut and words[limit - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-\u2013\u2014") + "…"
 
 
 def check_message_text(text: str) -> None:
