@@ -1,9 +1,15 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from chat.failures import SLOW_AFTER_SECONDS
+
 
 def findus(request: HttpRequest) -> dict:
-    return {"offline_tutor_note": offline_tutor_note(request), "ai_model": settings.FINDUS_AI_MODEL}
+    return {
+        "offline_tutor_note": offline_tutor_note(request),
+        "ai_model": settings.FINDUS_AI_MODEL,
+        "slow_after_seconds": SLOW_AFTER_SECONDS,
+    }
 
 
 def offline_tutor_note(request: HttpRequest) -> str:

@@ -8,7 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.helpers import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -32,3 +34,42 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def new_page(browser: Browser, viewport: dict[str, int] = DESKTOP) -> Page:
+    """Open a page in a fresh context (its own cookies) that records console errors and 404s."""
+    page = browser.new_context(viewport=viewport).new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("response", lambda r: r.status == 404 and page.console_errors.append(f"404 {r.url}"))
+    return page
+
+
+def register(page: Page, app: str, username: str) -> None:
+    page.goto(f"{app}/register/")
+    page.fill("#id_username", username)
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("New conversation")
+
+
+def start_conversation(
+    page: Page, *, language: str = "es", feedback_language: str = "en", level: str = "A2"
+) -> int:
+    """Start a conversation from the home page; return its id."""
+    page.select_option("#id_language", language)
+    page.select_option("#id_feedback_language", feedback_language)
+    page.select_option("#id_level", level)
+    page.click("text=Start")
+    expect(page.locator("#conversation")).to_be_visible()
+    return int(page.locator("#conversation").get_attribute("data-conversation"))
+
+
+def send(page: Page, text: str) -> None:
+    page.fill("#text", text)
+    page.click("#send button[type=submit]")
