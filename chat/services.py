@@ -106,13 +106,15 @@ def conversation_title(words: str, when: datetime) -> str:
 
 def first_words(text: str, limit: int = TITLE_WORDS_CHARS) -> str:
     """Return the beginning of a learner's text for a title: on one line, at most `limit`
-    characters, cut at a word boundary (within a word only if the first word is longer)."""
+    characters, cut after a word (within a word only if the first word is longer)."""
     words = " ".join(_UNSHOWABLE.sub(" ", text).split())
     if len(words) <= limit:
         return words
     cut = words[: limit - 1]
     if " " in cut and words[limit - 1] != " ":
         cut = cut.rsplit(" ", 1)[0]
+    if cut.endswith((".", "!", "?", "…")):
+        return cut  # a whole sentence or more reads well as it is
     return cut.rstrip(" ,;:-\u2013\u2014") + "…"
 
 

@@ -8,8 +8,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from chat import services
 from tests.helpers import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -73,3 +77,21 @@ def start_conversation(
 def send(page: Page, text: str) -> None:
     page.fill("#text", text)
     page.click("#send button[type=submit]")
+
+
+def log_in(page: Page, app: str, username: str) -> User:
+    """Create a learner and give the page their session: quicker than registering by hand."""
+    user = User.objects.create_user(username, password=PASSWORD)
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": app}])
+    return user
+
+
+def open_conversation(page: Page, app: str, owner: User, **fields: str) -> int:
+    """Start a conversation (Spanish, explained in English, A2 unless told) and open its page."""
+    fields = {"language": "es", "feedback_language": "en", "level": "A2", **fields}
+    conversation = services.start_conversation(owner=owner, **fields)
+    page.goto(f"{app}/conversations/{conversation.pk}/")
+    return conversation.pk

@@ -11,12 +11,20 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from chat import services
 from chat.models import Conversation, Message
-from tests.browsers import DESKTOP, PHONE, chromium, new_page, register, send, start_conversation
+from tests.browsers import (
+    DESKTOP,
+    PHONE,
+    chromium,
+    log_in,
+    new_page,
+    register,
+    send,
+    start_conversation,
+)
 from tests.helpers import SENTENCE
 from tests.processes import web_and_worker
 
@@ -143,8 +151,7 @@ def test_pages_reloaded_at_any_moment_after_sending_end_up_showing_the_stored_re
     """
     delays = [0.1, 0.25, 0.4, 0.6]
     first = new_page(browser)
-    register(first, app, "reloader")
-    learner = User.objects.get(username="reloader")
+    learner = log_in(first, app, "reloader")
     spanish = {"language": "es", "feedback_language": "en", "level": "A2"}
     conversations = [
         services.start_conversation(owner=learner, **spanish) for _ in range(len(delays) + 2)

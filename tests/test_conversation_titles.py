@@ -38,6 +38,11 @@ def test_the_first_message_gives_the_title_its_first_words(client, conversation)
     assert title_of(conversation).startswith("Hallo! Ich heiße Anna")
 
 
+def test_a_title_cut_after_a_sentence_needs_no_ellipsis(client, conversation):
+    post_message(client, conversation["id"], "Ich habe einen Hund und eine Katze. Wunderbar!")
+    assert title_of(conversation) == f"Ich habe einen Hund und eine Katze. · {today()}"
+
+
 def test_a_short_first_message_is_the_title_whole(client, conversation):
     post_message(client, conversation["id"], "Guten Morgen.")
     assert title_of(conversation) == f"Guten Morgen. · {today()}"

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from chat import services
 from chat.models import Conversation, GrammarAnalysis, Job, Message, Review
-from tests.browsers import PHONE, chromium, new_page, register, send, start_conversation
+from tests.browsers import PHONE, chromium, log_in, new_page, open_conversation, send
 from tests.processes import start_uvicorn, wait_for
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain sync.
@@ -49,14 +49,16 @@ def page(browser):
 
 
 def sent(page: Page, conversation_id: int, text: str) -> Message:
-    """Send `text` from the page; return the stored message once the page has it."""
+    """Send `text` from the page; return the stored message once the page shows it pending as
+    the server rendered it (so no fetch of the page's is still on its way)."""
     send(page, text)
-    expect(page.locator("li.turn[data-message]").last).to_contain_text(text.split()[0])
-    return wait_for(
+    message = wait_for(
         Message.objects.filter(conversation_id=conversation_id, text=text).first,
         timeout=10,
         what="the message to be stored",
     )
+    expect(page.locator(f"#turn-{message.pk} .analysis[data-job]")).to_be_attached()
+    return message
 
 
 def issue(text: str, original: str, suggestion: str, explanation: str) -> dict:
@@ -87,9 +89,22 @@ def direction(page: Page, selector: str) -> str:
     return page.locator(selector).first.evaluate("e => getComputedStyle(e).direction")
 
 
+def test_a_page_catches_up_on_an_answer_no_event_announced(web, page):
+    """An event can be lost (a publish to Redis is best effort): while anything is pending the
+    page polls, so it shows what is stored without a reload."""
+    learner = log_in(page, web, "sinaviso")
+    conversation_id = open_conversation(page, web, learner)
+    message = sent(page, conversation_id, "Buenos días.")
+    answer(message, reply="¡Buenos días! ¿Qué tal?", issues=[])
+    expect(page.locator(".bubble.tutor[data-state=done] .text")).to_have_text(
+        "¡Buenos días! ¿Qué tal?", timeout=10_000
+    )
+    expect(page.locator(".analysis[data-state=done]")).to_be_visible()
+
+
 def test_a_learner_is_told_when_an_answer_takes_longer_than_usual(web, page):
-    register(page, web, "paciente")
-    conversation_id = start_conversation(page, feedback_language="es")
+    learner = log_in(page, web, "paciente")
+    conversation_id = open_conversation(page, web, learner, feedback_language="es")
     root = page.locator("#conversation")
     expect(root).to_have_attribute("data-slow-after", "15")
     sent(page, conversation_id, "Hola, ¿qué tal?")
@@ -111,8 +126,8 @@ def test_a_learner_is_told_when_an_answer_takes_longer_than_usual(web, page):
 
 
 def test_a_failed_answer_says_so_in_the_feedback_language_and_can_be_tried_again(web, page):
-    register(page, web, "geduldig")
-    conversation_id = start_conversation(page, feedback_language="de")
+    learner = log_in(page, web, "geduldig")
+    conversation_id = open_conversation(page, web, learner, feedback_language="de")
     message = sent(page, conversation_id, "Hola, me llamo Ana.")
     Job.objects.filter(message=message).update(
         state="failed", attempts=5, last_error=TECHNICAL, finished_at=timezone.now()
@@ -139,8 +154,8 @@ def test_a_failed_answer_says_so_in_the_feedback_language_and_can_be_tried_again
 
 
 def test_right_to_left_text_reads_in_its_own_direction(web, page):
-    register(page, web, "noa")
-    conversation_id = start_conversation(page)
+    learner = log_in(page, web, "noa")
+    conversation_id = open_conversation(page, web, learner)
     text = "שלום, אני לומד ספרדית."
     message = sent(page, conversation_id, text)
     explanation = "Use the feminine form if you are a woman."
@@ -163,8 +178,9 @@ def test_right_to_left_text_reads_in_its_own_direction(web, page):
 
 def test_on_a_phone_review_headings_are_smaller_than_the_page_title(web, browser):
     page = new_page(browser, PHONE)
-    register(page, web, "movil")
-    conversation_id = start_conversation(page)
+    learner = log_in(page, web, "movil")
+    spanish = {"language": "es", "feedback_language": "en", "level": "A2"}
+    conversation_id = services.start_conversation(owner=learner, **spanish).pk
     job = ended(conversation_id)
     markdown = "## What went well\n\nYou wrote clearly.\n\n### Your level\n\nA2"
     Review.objects.create(
@@ -182,8 +198,8 @@ def test_on_a_phone_review_headings_are_smaller_than_the_page_title(web, browser
 
 
 def test_keyboard_users_tab_from_highlight_to_highlight_and_learn_that_ctrl_enter_sends(web, page):
-    register(page, web, "teclado")
-    conversation_id = start_conversation(page)
+    learner = log_in(page, web, "teclado")
+    conversation_id = open_conversation(page, web, learner)
     text = "Yo tengo un perro y el es muy bonita."
     message = sent(page, conversation_id, text)
     answer(
@@ -223,8 +239,8 @@ def test_keyboard_users_tab_from_highlight_to_highlight_and_learn_that_ctrl_ente
 
 
 def test_ending_a_conversation_asks_first_and_says_when_replies_are_pending(web, page):
-    register(page, web, "decidida")
-    conversation_id = start_conversation(page)
+    learner = log_in(page, web, "decidida")
+    conversation_id = open_conversation(page, web, learner)
     dialog = page.locator("#confirm-end")
     end = page.locator("#end button[type=submit]")
 

@@ -36,15 +36,16 @@ const isPending = (element) => ["queued", "running"].includes(element.dataset.st
 
 // One stream per page. On every connect, the first one included, the page refetches: an event
 // sent between the page's render and the connect is otherwise lost. While anything is pending
-// the page also polls, in case an event slips by anyway; more often when the stream is down.
-function liveUpdates(url, { refresh, pending, onEvent }) {
+// the page also polls what is pending, in case an event slips by anyway; more often when the
+// stream is down.
+function liveUpdates(url, { refresh, poll, pending, onEvent }) {
   const status = document.getElementById("live-status");
-  let failures = 0, refreshedAt = 0;
+  let failures = 0, lastFetch = 0;
   const streamDown = () => failures >= 3;
-  const refreshNow = () => { refreshedAt = Date.now(); refresh().catch(() => {}); };
+  const fetchNow = (what) => { lastFetch = Date.now(); what().catch(() => {}); };
   setInterval(() => {
     const every = streamDown() ? POLL_WITHOUT_STREAM_MS : POLL_MS;
-    if (pending() && Date.now() - refreshedAt >= every) refreshNow();
+    if (pending() && Date.now() - lastFetch >= every) fetchNow(poll);
   }, 1000);
   const sayDown = () => {
     if (status) status.textContent = "Live updates are unavailable; refreshing every few seconds.";
@@ -54,7 +55,7 @@ function liveUpdates(url, { refresh, pending, onEvent }) {
   source.addEventListener("ready", () => {
     if (streamDown() && status) status.textContent = "";
     failures = 0;
-    refreshNow();
+    fetchNow(refresh);
   });
   for (const name of ["job", "reply.delta"]) {
     source.addEventListener(name, (event) => onEvent(name, JSON.parse(event.data)));
@@ -135,18 +136,28 @@ function chatPage(root) {
   let fetches = 0;
   const latestFetch = new Map();
 
+  // The HTML of each turn as the server last rendered it: a refetch that finds a turn unchanged
+  // leaves it alone, with the learner's focus, selection and open explanation.
+  const rendered = new Map();
+  for (const turn of list.querySelectorAll("li.turn[data-message]")) rendered.set(turn.dataset.message, turn.outerHTML);
+
   function applyTurn(fresh, ticket) {
     const messageId = fresh.dataset.message;
     if ((latestFetch.get(messageId) ?? 0) > ticket) return;
     const current = turnElement(messageId);
+    const html = fresh.outerHTML;
+    if (current && rendered.get(messageId) === html) return;
+    rendered.set(messageId, html);
     // Keep a reply that is streaming in until the stored one arrives (or its job fails).
     const streaming = current && current.querySelector(".bubble.tutor.streaming");
     const pendingReply = fresh.querySelector(".bubble.tutor");
     if (streaming && isPending(pendingReply)) pendingReply.replaceWith(streaming);
     if (current) {
       const focused = current.contains(document.activeElement) ? document.activeElement.dataset.issue : null;
+      const active = current.querySelector(".issues li.active");
       current.replaceWith(fresh);
       if (focused) { const again = fresh.querySelector(`[data-issue="${focused}"]`); if (again) again.focus(); }
+      if (active) { const again = fresh.querySelector(`#${CSS.escape(active.id)}`); if (again) again.classList.add("active"); }
     } else {
       // A turn still being sent stays last: it was written after this one.
       const sending = list.querySelector("li.turn.sending");
@@ -170,6 +181,12 @@ function chatPage(root) {
     checkSlow();
   }
 
+  async function refreshPending() {
+    const waiting = [...list.querySelectorAll("li.turn[data-message]")]
+      .filter((turn) => [...turn.querySelectorAll("[data-state]")].some(isPending));
+    await Promise.all(waiting.map((turn) => refreshTurn(turn.dataset.message)));
+  }
+
   function showStreaming(data) {
     const turn = turnElement(data.message_id);
     if (!turn) return;
@@ -187,6 +204,7 @@ function chatPage(root) {
 
   liveUpdates(root.dataset.events, {
     refresh: refreshAll,
+    poll: refreshPending,
     pending,
     onEvent(name, data) {
       if (name === "reply.delta") return showStreaming(data);
@@ -320,6 +338,7 @@ function reviewPage(root) {
   }
   liveUpdates(root.dataset.events, {
     refresh,
+    poll: refresh,
     pending: () => [...box.querySelectorAll("[data-state]")].some(isPending),
     onEvent(name, data) { if (data.kind === "review") refresh().catch(() => {}); },
   });
