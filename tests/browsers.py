@@ -40,6 +40,7 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -95,3 +96,12 @@ def open_conversation(page: Page, app: str, owner: User, **fields: str) -> int:
     conversation = services.start_conversation(owner=owner, **fields)
     page.goto(f"{app}/conversations/{conversation.pk}/")
     return conversation.pk
+
+
+def shoot(page: Page, name: str) -> None:
+    """Save the page at desktop and phone widths as tests/screenshots/<name>-<width>.png."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+    page.set_viewport_size(DESKTOP)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,13 +15,13 @@ from playwright.sync_api import Page, expect
 from chat import services
 from chat.models import Conversation, Message
 from tests.browsers import (
-    DESKTOP,
     PHONE,
     chromium,
     log_in,
     new_page,
     register,
     send,
+    shoot,
     start_conversation,
 )
 from tests.helpers import SENTENCE
@@ -31,8 +30,6 @@ from tests.processes import web_and_worker
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain sync.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -58,14 +55,6 @@ def page(browser):
 
 def start_spanish_conversation(page: Page) -> int:
     return start_conversation(page, language="es", feedback_language="en", level="A2")
-
-
-def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
-    page.set_viewport_size(DESKTOP)
 
 
 def test_a_learner_practises_sees_highlights_and_reads_a_review(app, page):

@@ -15,7 +15,16 @@ from playwright.sync_api import Page, expect
 
 from chat import services
 from chat.models import Conversation, GrammarAnalysis, Job, Message, Review
-from tests.browsers import PHONE, chromium, log_in, new_page, open_conversation, send
+from tests.browsers import (
+    PHONE,
+    SCREENSHOTS,
+    chromium,
+    log_in,
+    new_page,
+    open_conversation,
+    send,
+    shoot,
+)
 from tests.processes import start_uvicorn, wait_for
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain sync.
@@ -116,6 +125,7 @@ def test_a_learner_is_told_when_an_answer_takes_longer_than_usual(web, page):
     root.evaluate("e => { e.dataset.slowAfter = '1'; }")
     expect(turn.locator(".slow")).to_contain_text("más de lo normal", timeout=5_000)
     expect(turn.locator(".slow")).to_have_count(1)
+    shoot(page, "slow")
 
     ended(conversation_id)
     page.goto(f"{web}/conversations/{conversation_id}/review/")
@@ -140,6 +150,7 @@ def test_a_failed_answer_says_so_in_the_feedback_language_and_can_be_tried_again
     expect(reply).to_contain_text("Dein Tutor konnte diesmal nicht antworten.")
     expect(reply.locator("button.retry")).to_have_text("Erneut versuchen")
     assert "ModelConnectionError" not in page.content()
+    shoot(page, "failed")
 
     reply.locator("button.retry").click()
     expect(page.locator(".bubble.tutor")).to_have_attribute("data-state", "queued")
@@ -166,6 +177,7 @@ def test_right_to_left_text_reads_in_its_own_direction(web, page):
     assert direction(page, ".bubble.learner .text") == "rtl"
     assert direction(page, ".bubble.tutor .text") == "rtl"
     assert direction(page, "h1") == "rtl"
+    shoot(page, "right-to-left")
     # In an English explanation the correction reads original → suggestion, left to right.
     original = page.locator(".issues del").bounding_box()
     suggestion = page.locator(".issues ins").bounding_box()
@@ -254,6 +266,7 @@ def test_ending_a_conversation_asks_first_and_says_when_replies_are_pending(web,
     end.click()
     expect(dialog.locator(".pending-note")).to_be_visible()
     expect(dialog).to_contain_text("still")
+    page.screenshot(path=SCREENSHOTS / "end-dialog-desktop.png")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert Conversation.objects.get(pk=conversation_id).state == "active"
