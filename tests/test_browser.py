@@ -138,7 +138,7 @@ def test_pages_reloaded_at_any_moment_after_sending_end_up_showing_the_stored_re
     streaming. One more page's stream fails to connect at first, so every event before its
     reconnect is lost: the refetch on connect must catch up.
     """
-    delays = [0.1, 0.25, 0.4, 0.6]
+    delays = [0.1, 0.3, 0.6]
     first = new_page(browser)
     learner = log_in(first, app, "reloader")
     spanish = {"language": "es", "feedback_language": "en", "level": "A2"}
