@@ -259,7 +259,7 @@ async def conversation_events(request: HttpRequest, conversation_id: int):
 
     Events: `ready` when connected (refetch the conversation then: events are not replayed),
     `reply.delta` {job_id, message_id, delta, text so far}, and `job` {id, kind, state,
-    message_id, attempts, last_error, and on success the analysis, reply or review}.
+    message_id, attempts, and on success the analysis, reply or review}.
     """
     conversation = await _owned_conversation(request, conversation_id)
     response = StreamingHttpResponse(

@@ -244,5 +244,4 @@ def job_event(job: Job) -> dict[str, Any]:
         "state": job.state,
         "message_id": job.message_id,
         "attempts": job.attempts,
-        "last_error": job.last_error,
     }

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, WithJsonSchema
 
 from chat import kinds
+from chat.failures import failure_of
 from chat.feedback import Category, Severity
 from chat.languages import LANGUAGES, Level
 
@@ -44,7 +45,10 @@ class JobOut(Schema):
     state: Literal["queued", "running", "succeeded", "failed"]
     message_id: int | None
     attempts: int
-    last_error: str
+    failure: str = Field(
+        description="For a failed job: what happened, in plain words in the conversation's "
+        "feedback language; empty otherwise. The technical reason is kept for admins."
+    )
     celery_task_id: str
     model_name: str
     input_tokens: int | None
@@ -52,6 +56,10 @@ class JobOut(Schema):
     queued_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+
+    @staticmethod
+    def resolve_failure(job: Any) -> str:
+        return failure_of(job)
 
 
 class IssueOut(Schema):

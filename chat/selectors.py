@@ -26,7 +26,7 @@ async def owned_conversation(owner: AbstractBaseUser, conversation_id: int) -> C
 
 
 async def owned_job(owner: AbstractBaseUser, job_id: int) -> Job | None:
-    return await Job.objects.filter(pk=job_id, owner=owner).afirst()
+    return await Job.objects.filter(pk=job_id, owner=owner).select_related("conversation").afirst()
 
 
 @dataclass
@@ -60,7 +60,8 @@ async def read_conversation(
     Jobs first: a worker stores a result and marks its job succeeded in one transaction, so a
     job read here as succeeded has its reply or analysis in the reads that follow.
     """
-    jobs = Job.objects.filter(conversation=conversation)
+    # The conversation comes along: a failed job's failure is told in its feedback language.
+    jobs = Job.objects.filter(conversation=conversation).select_related("conversation")
     messages = Message.objects.filter(conversation=conversation)
     analyses = GrammarAnalysis.objects.filter(message__conversation=conversation)
     if message_id is not None:
@@ -96,6 +97,10 @@ class ReviewState:
 
 async def review_state(conversation: Conversation) -> ReviewState:
     # The job before the review, for the same reason as in read_conversation.
-    job = await Job.objects.filter(conversation=conversation, kind="review").afirst()
+    job = (
+        await Job.objects.filter(conversation=conversation, kind="review")
+        .select_related("conversation")
+        .afirst()
+    )
     review = await Review.objects.filter(conversation=conversation).afirst()
     return ReviewState(job=job, review=review)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from chat import jobs
 from chat.history.mistakes import count_words
@@ -38,7 +41,7 @@ def start_conversation(
         language=language,
         feedback_language=feedback_language,
         level=level,
-        title=f"{LANGUAGES[language]} conversation",
+        title=conversation_title(f"{LANGUAGES[language]} conversation", timezone.localtime()),
     )
 
 
@@ -50,6 +53,7 @@ def post_message(*, conversation: Conversation, text: str) -> tuple[Message, lis
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if conversation.state == Conversation.State.ENDED:
             raise ConversationEnded
+        first = not conversation.messages.exists()
         message = Message.objects.create(
             conversation=conversation,
             role=Message.Role.LEARNER,
@@ -63,7 +67,13 @@ def post_message(*, conversation: Conversation, text: str) -> tuple[Message, lis
             for kind in ("reply", "analysis")
         ]
         # Touch updated_at so the conversation list orders by last activity.
-        conversation.save(update_fields=["updated_at"])
+        changed = ["updated_at"]
+        if first:
+            conversation.title = conversation_title(
+                first_words(text), timezone.localtime(conversation.created_at)
+            )
+            changed.append("title")
+        conversation.save(update_fields=changed)
     return message, queued
 
 
@@ -72,7 +82,9 @@ def end_conversation(*, conversation: Conversation) -> Job:
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if conversation.state == Conversation.State.ENDED:
-            return Job.objects.get(conversation=conversation, kind="review")
+            return Job.objects.select_related("conversation").get(
+                conversation=conversation, kind="review"
+            )
         conversation.state = Conversation.State.ENDED
         conversation.ended_at = timezone.now()
         conversation.save(update_fields=["state", "ended_at", "updated_at"])
@@ -87,6 +99,34 @@ def retry_job(*, job: Job) -> Job:
         raise NotRetryable(f"Only a failed job can be retried; this one is {job.state}.")
     job.refresh_from_db()
     return job
+
+
+TITLE_WORDS_CHARS = 40
+# Characters that would break or reorder a title shown among other text: control characters
+# and the bidirectional embeddings, overrides and isolates (a title is shown isolated anyway).
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def conversation_title(words: str, when: datetime) -> str:
+    """Return a title that tells conversations apart: what it is about, then its date.
+
+    The words come first so that a right-to-left beginning sets the title's direction.
+    """
+    return f"{words} · {dateformat.format(when, 'j M Y')}"
+
+
+def first_words(text: str, limit: int = TITLE_WORDS_CHARS) -> str:
+    """Return the beginning of a learner's text for a title: on one line, at most `limit`
+    characters, cut after a word (within a word only if the first word is longer)."""
+    words = " ".join(_UNSHOWABLE.sub(" ", text).split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1]
+    if " " in cut and words[limit - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]
+    if cut.endswith((".", "!", "?", "…")):
+        return cut  # a whole sentence or more reads well as it is
+    return cut.rstrip(" ,;:-\u2013\u2014") + "…"
 
 
 def check_message_text(text: str) -> None:

@@ -8,23 +8,28 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from chat import services
 from chat.models import Conversation, Message
-from tests.browsers import chromium
-from tests.helpers import PASSWORD, SENTENCE
+from tests.browsers import (
+    PHONE,
+    chromium,
+    log_in,
+    new_page,
+    register,
+    send,
+    shoot,
+    start_conversation,
+)
+from tests.helpers import SENTENCE
 from tests.processes import web_and_worker
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain sync.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
@@ -43,44 +48,13 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("response", lambda r: r.status == 404 and page.console_errors.append(f"404 {r.url}"))
+    page = new_page(browser)
     yield page
-    context.close()
-
-
-def register(page: Page, app: str, username: str) -> None:
-    page.goto(f"{app}/register/")
-    page.fill("#id_username", username)
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("New conversation")
+    page.context.close()
 
 
 def start_spanish_conversation(page: Page) -> int:
-    page.select_option("#id_language", "es")
-    page.select_option("#id_feedback_language", "en")
-    page.select_option("#id_level", "A2")
-    page.click("text=Start")
-    expect(page.locator("#conversation")).to_be_visible()
-    return int(page.locator("#conversation").get_attribute("data-conversation"))
-
-
-def send(page: Page, text: str) -> None:
-    page.fill("#text", text)
-    page.click("#send button[type=submit]")
-
-
-def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
-    page.set_viewport_size(DESKTOP)
+    return start_conversation(page, language="es", feedback_language="en", level="A2")
 
 
 def test_a_learner_practises_sees_highlights_and_reads_a_review(app, page):
@@ -113,7 +87,7 @@ def test_a_learner_practises_sees_highlights_and_reads_a_review(app, page):
     marks.nth(1).focus()
     page.keyboard.press("Enter")
     expect(page.locator(f"#{described}")).to_have_class(re.compile("active"))
-    expect(page.locator(f"#{described}")).to_be_focused()
+    expect(marks.nth(1)).to_be_focused()
 
     send(page, "Me gusta mi perro.")
     second = page.locator("li.turn").nth(1)
@@ -123,7 +97,8 @@ def test_a_learner_practises_sees_highlights_and_reads_a_review(app, page):
     expect(second.locator(".bubble.tutor[data-state=done]")).to_be_visible(timeout=30_000)
     shoot(page, "chat")
 
-    page.click("text=End conversation")
+    page.click("#end button[type=submit]")
+    page.get_by_role("button", name="End and get a review").click()
     expect(page.locator("#review-page")).to_be_visible()
     expect(page.locator(".review-body")).to_be_visible(timeout=30_000)
     expect(page.locator(".review-body")).to_contain_text("cassa")
@@ -133,20 +108,6 @@ def test_a_learner_practises_sees_highlights_and_reads_a_review(app, page):
     shoot(page, "review")
     assert Conversation.objects.get(pk=conversation_id).state == "ended"
     assert page.console_errors == []
-
-
-def test_a_reload_mid_stream_shows_the_full_reply_once_stored(app, page):
-    register(page, app, "mateo")
-    conversation_id = start_spanish_conversation(page)
-    send(page, "Hola, me llamo Mateo y vivo en una ciudad muy grande con mi familia.")
-    expect(page.locator(".bubble.tutor.streaming")).to_be_visible(timeout=20_000)
-
-    page.reload()
-    done = page.locator("li.turn .bubble.tutor[data-state=done]")
-    expect(done).to_be_visible(timeout=30_000)
-    stored = Message.objects.get(role="tutor", conversation_id=conversation_id).text
-    expect(done.locator(".text")).to_have_text(stored)
-    expect(page.locator("li.turn")).to_have_count(1)
 
 
 def test_a_failed_send_keeps_the_text_and_says_why(app, page):
@@ -171,3 +132,60 @@ def test_another_learners_conversation_is_404(app, browser, page):
                  f"/conversations/{conversation_id}/turns/"):  # fmt: skip
         assert other.goto(f"{app}{path}").status == 404
     other.context.close()
+
+
+def test_pages_reloaded_at_any_moment_after_sending_end_up_showing_the_stored_reply(app, browser):
+    """Whatever the timing of a reload, the page converges to what is stored.
+
+    Each page is reloaded at its own delay after its message was accepted, so some reloads land
+    while the analysis finishes and the reply streams; one is reloaded once it shows the reply
+    streaming. One more page's stream fails to connect at first, so every event before its
+    reconnect is lost: the refetch on connect must catch up.
+    """
+    delays = [0.1, 0.3, 0.6]
+    first = new_page(browser)
+    learner = log_in(first, app, "reloader")
+    spanish = {"language": "es", "feedback_language": "en", "level": "A2"}
+    conversations = [
+        services.start_conversation(owner=learner, **spanish) for _ in range(len(delays) + 2)
+    ]
+    # A context each: Chromium opens at most 6 connections to a host per context, and each
+    # page's stream holds one.
+    login = first.context.storage_state()
+    pages = [first] + [browser.new_context(storage_state=login).new_page() for _ in delays[1:]]
+    pages += [browser.new_context(storage_state=login).new_page() for _ in range(2)]
+    for page, conversation in zip(pages, conversations, strict=True):
+        page.goto(f"{app}/conversations/{conversation.pk}/")
+    *reloaded_after_delays, mid_stream, late = pages
+    refused = []
+
+    def refuse_the_first_connect(route):
+        if refused:
+            return route.continue_()
+        refused.append(route.request.url)
+        return route.abort()
+
+    late.route("**/events", refuse_the_first_connect)
+
+    text = "Hola, me llamo Ana y vivo en una ciudad con mi familia."
+    for page, delay in zip([*reloaded_after_delays, late], [*delays, 0.1], strict=True):
+        with page.expect_response(lambda r: r.url.endswith("/messages")) as response:
+            send(page, text)
+        assert response.value.status == 202
+        page.wait_for_timeout(delay * 1000)
+        page.reload(wait_until="commit")
+    send(mid_stream, text)
+    expect(mid_stream.locator(".bubble.tutor.streaming")).to_be_visible(timeout=20_000)
+    mid_stream.reload(wait_until="commit")
+
+    for page, conversation in zip(pages, conversations, strict=True):
+        turn = page.locator("li.turn")
+        reply = turn.locator(".bubble.tutor[data-state=done] .text")
+        expect(reply).to_be_visible(timeout=30_000)
+        stored = Message.objects.get(role="tutor", conversation=conversation).text
+        expect(reply).to_have_text(stored)
+        expect(turn.locator(".analysis[data-state=done]")).to_be_visible()
+        expect(turn).to_have_count(1)
+    assert refused, "the late page's first stream connection was not refused"
+    for page in pages:
+        page.context.close()

@@ -130,7 +130,8 @@ def test_model_output_renders_inert_on_every_page_and_fragment():
             # The data is on the page, as text: escaped, not dropped.
             assert SCRIPT in shown and ONERROR in shown and FOREIGN_IMAGE in shown, what
         if what in ("the chat page", "the turns fragment"):
-            assert "The tutor could not answer: " + PAYLOAD in shown, what
+            # A failure is told in plain words; its technical reason (last_error) is for admins.
+            assert "Your tutor could not answer this time." in shown, what
         if "review" in what:
             assert "Well done." in shown, what
 

@@ -2,6 +2,9 @@
 // Model text only ever reaches the page as textContent or as server-rendered, escaped HTML.
 "use strict";
 
+const POLL_MS = 5000;  // while anything is pending, even with a working stream
+const POLL_WITHOUT_STREAM_MS = 3000;
+
 function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   if (match) return decodeURIComponent(match[1]);
@@ -29,39 +32,92 @@ async function fetchHTML(url) {
   return template.content;
 }
 
-// One stream per page; on every (re)connect the page refetches, so nothing is missed. If the
-// stream keeps failing, fall back to polling.
-function liveUpdates(url, { onReady, onEvent, poll }) {
-  let failures = 0, timer = null, first = true;
+const isPending = (element) => ["queued", "running"].includes(element.dataset.state);
+
+// One stream per page. On every connect, the first one included, the page refetches: an event
+// sent between the page's render and the connect is otherwise lost. While anything is pending
+// the page also polls what is pending, in case an event slips by anyway; more often when the
+// stream is down.
+function liveUpdates(url, { refresh, poll, pending, onEvent }) {
   const status = document.getElementById("live-status");
-  const startPolling = () => {
-    if (timer) return;
+  let failures = 0, lastFetch = 0;
+  const streamDown = () => failures >= 3;
+  const fetchNow = (what) => { lastFetch = Date.now(); what().catch(() => {}); };
+  setInterval(() => {
+    const every = streamDown() ? POLL_WITHOUT_STREAM_MS : POLL_MS;
+    if (pending() && Date.now() - lastFetch >= every) fetchNow(poll);
+  }, 1000);
+  const sayDown = () => {
     if (status) status.textContent = "Live updates are unavailable; refreshing every few seconds.";
-    timer = setInterval(poll, 3000);
   };
-  if (!window.EventSource) { startPolling(); return; }
+  if (!window.EventSource) { failures = 3; sayDown(); return; }
   const source = new EventSource(url);
   source.addEventListener("ready", () => {
+    if (streamDown() && status) status.textContent = "";
     failures = 0;
-    if (timer) { clearInterval(timer); timer = null; if (status) status.textContent = ""; }
-    if (!first) onReady();
-    first = false;
+    fetchNow(refresh);
   });
   for (const name of ["job", "reply.delta"]) {
     source.addEventListener(name, (event) => onEvent(name, JSON.parse(event.data)));
   }
-  source.onerror = () => { failures += 1; if (failures >= 3) startPolling(); };
+  source.onerror = () => {
+    // A stream the browser gave up on (CLOSED) does not come back by itself.
+    failures = source.readyState === EventSource.CLOSED ? 3 : failures + 1;
+    if (failures === 3) sayDown();
+  };
   window.addEventListener("pagehide", () => source.close());
 }
 
-function setupRetry(root, refresh) {
+// Say when an answer takes longer than usual. A pending element carries data-job (its job and
+// run) and data-waited (how long that job had waited when the server rendered it); the page
+// keeps the earliest start it saw, so a refetch does not restart the count. The threshold and
+// the sentence are the root's data-slow-after (seconds) and data-slow-note.
+function slowNotes(root, groupSelector) {
+  const startedAt = new Map();
+  const announced = new Set();
+  const announcer = document.createElement("p");
+  announcer.className = "sr-only";
+  announcer.setAttribute("role", "status");
+  document.body.append(announcer);
+
+  function check() {
+    const after = Number(root.dataset.slowAfter) * 1000;
+    const now = performance.now();
+    for (const group of root.querySelectorAll(groupSelector)) {
+      let slow = false;
+      for (const element of group.querySelectorAll("[data-job][data-waited]")) {
+        if (!isPending(element)) continue;
+        const seen = now - Number(element.dataset.waited) * 1000;
+        const start = Math.min(startedAt.get(element.dataset.job) ?? seen, seen);
+        startedAt.set(element.dataset.job, start);
+        if (now - start >= after) slow = true;
+      }
+      let note = group.querySelector(":scope > .slow");
+      if (slow && !note) {
+        note = document.createElement("p");
+        note.className = "slow";
+        note.lang = root.dataset.slowNoteLang || "";
+        note.textContent = root.dataset.slowNote;
+        group.append(note);
+        const key = group.id || groupSelector;
+        if (!announced.has(key)) { announced.add(key); announcer.textContent = root.dataset.slowNote; }
+      } else if (!slow && note) {
+        note.remove();
+      }
+    }
+  }
+  setInterval(check, 1000);
+  return check;
+}
+
+function setupRetry(root, refreshAfter) {
   root.addEventListener("click", async (event) => {
     const button = event.target.closest("button.retry");
     if (!button) return;
     button.disabled = true;
     const result = await postJSON(`/api/jobs/${button.dataset.job}/retry`);
-    if (!result.ok) { button.disabled = false; button.textContent = result.data.detail || "Try again"; }
-    refresh();
+    if (!result.ok) button.disabled = false;
+    refreshAfter(button);
   });
 }
 
@@ -71,62 +127,94 @@ function chatPage(root) {
   const form = document.getElementById("send");
   const textarea = document.getElementById("text");
   const error = document.getElementById("send-error");
+  const checkSlow = slowNotes(root, "li.turn");
 
   const turnElement = (messageId) => document.getElementById(`turn-${messageId}`);
+  const pending = () => [...list.querySelectorAll("[data-state]")].some(isPending);
 
-  async function refreshTurn(messageId) {
-    const fresh = (await fetchHTML(`${turnsURL}${messageId}/`)).querySelector("li.turn");
+  // Fetches can finish out of order; a turn takes the answer of the latest fetch started for it.
+  let fetches = 0;
+  const latestFetch = new Map();
+
+  // The HTML of each turn as the server last rendered it: a refetch that finds a turn unchanged
+  // leaves it alone, with the learner's focus, selection and open explanation.
+  const rendered = new Map();
+  for (const turn of list.querySelectorAll("li.turn[data-message]")) rendered.set(turn.dataset.message, turn.outerHTML);
+
+  function applyTurn(fresh, ticket) {
+    const messageId = fresh.dataset.message;
+    if ((latestFetch.get(messageId) ?? 0) > ticket) return;
     const current = turnElement(messageId);
-    if (!fresh) return;
-    // Keep a reply that is streaming in until the stored one arrives.
+    const html = fresh.outerHTML;
+    if (current && rendered.get(messageId) === html) return;
+    rendered.set(messageId, html);
+    // Keep a reply that is streaming in until the stored one arrives (or its job fails).
     const streaming = current && current.querySelector(".bubble.tutor.streaming");
-    const pendingReply = fresh.querySelector(".bubble.tutor:not([data-state=done])");
-    if (streaming && pendingReply) pendingReply.replaceWith(streaming);
+    const pendingReply = fresh.querySelector(".bubble.tutor");
+    if (streaming && isPending(pendingReply)) pendingReply.replaceWith(streaming);
     if (current) {
-      const focused = document.activeElement && current.contains(document.activeElement)
-        ? document.activeElement.dataset.issue : null;
+      const focused = current.contains(document.activeElement) ? document.activeElement.dataset.issue : null;
+      const active = current.querySelector(".issues li.active");
       current.replaceWith(fresh);
       if (focused) { const again = fresh.querySelector(`[data-issue="${focused}"]`); if (again) again.focus(); }
+      if (active) { const again = fresh.querySelector(`#${CSS.escape(active.id)}`); if (again) again.classList.add("active"); }
     } else {
-      list.append(fresh);
+      // A turn still being sent stays last: it was written after this one.
+      const sending = list.querySelector("li.turn.sending");
+      list.insertBefore(fresh, sending);
     }
+  }
+
+  async function refreshTurn(messageId) {
+    const ticket = ++fetches;
+    latestFetch.set(messageId, ticket);
+    const fresh = (await fetchHTML(`${turnsURL}${messageId}/`)).querySelector("li.turn");
+    if (fresh) applyTurn(fresh, ticket);
+    checkSlow();
   }
 
   async function refreshAll() {
+    const ticket = ++fetches;
+    for (const turn of list.querySelectorAll("li.turn[data-message]")) latestFetch.set(turn.dataset.message, ticket);
     const fragment = await fetchHTML(turnsURL);
-    for (const fresh of fragment.querySelectorAll("li.turn")) await refreshTurn(fresh.dataset.message);
+    for (const fresh of fragment.querySelectorAll("li.turn")) applyTurn(fresh, ticket);
+    checkSlow();
   }
 
   async function refreshPending() {
-    for (const turn of list.querySelectorAll("li.turn")) {
-      if (turn.querySelector("[data-state=queued], [data-state=running]")) await refreshTurn(turn.dataset.message);
-    }
+    const waiting = [...list.querySelectorAll("li.turn[data-message]")]
+      .filter((turn) => [...turn.querySelectorAll("[data-state]")].some(isPending));
+    await Promise.all(waiting.map((turn) => refreshTurn(turn.dataset.message)));
   }
 
   function showStreaming(data) {
-    let turn = turnElement(data.message_id);
+    const turn = turnElement(data.message_id);
     if (!turn) return;
     const bubble = turn.querySelector(".bubble.tutor");
+    // A failed reply may stream again: a delta means another attempt is under way.
     if (bubble.dataset.state === "done") return;
     bubble.classList.add("streaming");
     bubble.dataset.state = "running";
     let text = bubble.querySelector("p.text");
     if (!text) { text = document.createElement("p"); text.className = "text"; bubble.replaceChildren(text); }
+    text.dir = "auto";
     text.classList.remove("typing");
     text.textContent = data.text;  // untrusted model text: never HTML
   }
 
   liveUpdates(root.dataset.events, {
-    onReady: refreshAll,
+    refresh: refreshAll,
     poll: refreshPending,
+    pending,
     onEvent(name, data) {
       if (name === "reply.delta") return showStreaming(data);
-      if (data.message_id) refreshTurn(data.message_id);
+      if (data.message_id) refreshTurn(data.message_id).catch(() => {});
     },
   });
-  setupRetry(root, refreshPending);
+  setupRetry(root, (button) => refreshTurn(button.closest("li.turn").dataset.message));
 
-  // Clicking, tapping or pressing Enter on a highlight shows its explanation.
+  // Clicking, tapping, or pressing Enter or Space on a highlight shows its explanation. Focus
+  // stays on the highlight (the explanation is its description), so Tab goes on to the next.
   list.addEventListener("click", (event) => activateIssue(event.target.closest("mark.issue")));
   list.addEventListener("keydown", (event) => {
     if ((event.key === "Enter" || event.key === " ") && event.target.matches("mark.issue")) {
@@ -140,7 +228,6 @@ function chatPage(root) {
     if (!item) return;
     for (const active of list.querySelectorAll(".issues li.active")) active.classList.remove("active");
     item.classList.add("active");
-    item.focus({ preventScroll: true });
     item.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
@@ -161,10 +248,16 @@ function chatPage(root) {
           return;
         }
         textarea.value = "";
-        optimistic.id = `turn-${result.data.message.id}`;
-        optimistic.dataset.message = result.data.message.id;
+        const messageId = String(result.data.message.id);
         const empty = document.getElementById("empty"); if (empty) empty.remove();
-        refreshTurn(result.data.message.id);
+        if (turnElement(messageId)) {
+          optimistic.remove();  // the stream's news of it came first
+        } else {
+          optimistic.classList.remove("sending");
+          optimistic.id = `turn-${messageId}`;
+          optimistic.dataset.message = messageId;
+        }
+        refreshTurn(messageId).catch(() => {});
       } catch (e) {
         optimistic.remove();
         showError("Could not reach findus. Your text is still here; try again.");
@@ -180,11 +273,12 @@ function chatPage(root) {
 
   function pendingTurn(text) {
     const item = document.createElement("li");
-    item.className = "turn";
+    item.className = "turn sending";
     const learner = document.createElement("div");
     learner.className = "bubble learner";
     const paragraph = document.createElement("p");
     paragraph.className = "text";
+    paragraph.dir = "auto";
     paragraph.textContent = text;
     const analysis = document.createElement("div");
     analysis.className = "analysis";
@@ -215,10 +309,18 @@ function chatPage(root) {
     error.hidden = false;
   }
 
+  // Ending asks first, and says so when answers are still on their way.
   const end = document.getElementById("end");
-  if (end) {
-    end.addEventListener("submit", async (event) => {
+  const confirmEnd = document.getElementById("confirm-end");
+  if (end && confirmEnd) {
+    end.addEventListener("submit", (event) => {
       event.preventDefault();
+      confirmEnd.querySelector(".pending-note").hidden = !pending();
+      confirmEnd.returnValue = "";
+      confirmEnd.showModal();
+    });
+    confirmEnd.addEventListener("close", async () => {
+      if (confirmEnd.returnValue !== "end") return;
       const result = await postJSON(end.dataset.api);
       if (result.ok) window.location.href = end.dataset.review;
       else showError(result.data.detail || "Could not end the conversation.");
@@ -228,19 +330,19 @@ function chatPage(root) {
 
 function reviewPage(root) {
   const box = document.getElementById("review");
+  const checkSlow = slowNotes(root, "#review");
   async function refresh() {
     const fragment = await fetchHTML(root.dataset.fragment);
     box.replaceChildren(fragment);
+    checkSlow();
   }
-  const pending = () => box.querySelector("[data-state=queued], [data-state=running]");
   liveUpdates(root.dataset.events, {
-    onReady: refresh,
-    poll: () => { if (pending()) refresh(); },
-    onEvent(name, data) { if (data.kind === "review") refresh(); },
+    refresh,
+    poll: refresh,
+    pending: () => [...box.querySelectorAll("[data-state]")].some(isPending),
+    onEvent(name, data) { if (data.kind === "review") refresh().catch(() => {}); },
   });
-  setupRetry(root, refresh);
-  // A safety net in case an event slips by while the review is being written.
-  setInterval(() => { if (pending()) refresh(); }, 5000);
+  setupRetry(root, () => refresh().catch(() => {}));
 }
 
 const chatRoot = document.getElementById("conversation");
