@@ -100,6 +100,7 @@ def erase_learner(*, user: AbstractBaseUser) -> ErasedAccount:
             .values_list("pk", "celery_task_id", "state", "finished_at")
         )
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        user_id = user.pk
         job_ids = [pk for pk, *_ in jobs]
         task_ids = {task_id for _, task_id, *_ in jobs if task_id}
         just_now = timezone.now() - timedelta(seconds=JUST_FINISHED)
@@ -121,8 +122,9 @@ def erase_learner(*, user: AbstractBaseUser) -> ErasedAccount:
         collector.collect([user])
         _forget_admin_log_entries(collector)
         collector.delete()
+    # The deletion has set user.pk to None.
     return ErasedAccount(
-        user_id=user.pk, conversation_ids=conversation_ids, late_task_ids=late_task_ids
+        user_id=user_id, conversation_ids=conversation_ids, late_task_ids=late_task_ids
     )
 
 
