@@ -71,10 +71,10 @@ def learner_world(username: str, *, marker: str) -> World:
         kind="exercises", owner=user, state="queued", queued_at=now, celery_task_id=f"{username}-x"
     )
     PracticeRequest.objects.create(job=exercises, pattern=mistake.pattern, card=card)
-    analysis = Job.objects.get(message=message, kind="analysis")
-    Job.objects.filter(pk=analysis.pk).update(celery_task_id=f"{username}-a2")
+    analysis_job = Job.objects.get(message=message, kind="analysis")
+    Job.objects.filter(pk=analysis_job.pk).update(celery_task_id=f"{username}-a2")
     JobRerun.objects.create(
-        job=analysis, by=user, by_name=username, via="learner", previous_state="failed",
+        job=analysis_job, by=user, by_name=username, via="learner", previous_state="failed",
         previous_attempts=1, previous_error=f"Failed on {marker}",
         previous_task_id=f"{username}-a1", new_task_id=f"{username}-a2",
     )  # fmt: skip

@@ -70,7 +70,7 @@ def test_a_csv_export_is_made_by_a_worker_and_downloaded_by_its_owner(client, an
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="findus-corrections-')
     assert response["Cache-Control"] == "private, no-store"
-    header, row = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    _, row = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
     assert row[3:6] == ["Me gusta la cassa.", "cassa", "casa"]
     assert export["size"] == len(response.content)
     assert [e["id"] for e in client.get("/api/exports").json()] == [asked["id"]]
