@@ -140,7 +140,7 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.display(description="Language", ordering="conversation__language")
     def language(self, job: Job) -> str:
-        return job.conversation.get_language_display()
+        return job.conversation.get_language_display() if job.conversation else ""
 
     @admin.display(description="Task")
     def task_link(self, job: Job) -> str:

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from chat.reruns import rerun_jobs
 from findus.celery import app as celery_app
 from tests.helpers import register
 from tests.processes import wait_for
-from tests.security.conftest import forget_limits, make_conversation, make_turn
+from tests.security.conftest import forget_limits, make_conversation, make_turn, make_user
 from tests.test_export_files import make_card, notes_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -184,3 +185,19 @@ def test_the_export_job_is_declared_on_the_reviews_queue():
     export = kinds.get("export")
     assert (export.queue, export.task_name) == ("reviews", "findus.export.make")
     assert set(kinds.queues()) == {"replies", "analysis", "reviews", "maintenance"}
+
+
+def test_a_failed_export_shows_in_the_admin_and_is_re_run_from_the_shell(admin_client):
+    owner = make_user("ana")
+    now = timezone.now()
+    job = Job.objects.create(
+        kind="export", owner=owner, state="failed", last_error="Disk full.", queued_at=now
+    )
+    Export.objects.create(owner=owner, job=job, format="csv", expires_at=now + timedelta(hours=1))
+
+    listed = admin_client.get("/admin/chat/job/")
+    assert listed.status_code == 200 and b"Disk full." in listed.content
+    assert admin_client.get(f"/admin/chat/job/{job.pk}/change/").status_code == 200
+    out = io.StringIO()
+    call_command("rerun_failed", "--kind", "export", "--dry-run", stdout=out)
+    assert f"would re-run job #{job.pk} export for ana: Disk full." in out.getvalue()
