@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import sqlite3
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -119,6 +120,16 @@ def test_a_deck_of_one_language_leaves_the_others_out(tmp_path):
 
 def test_a_learner_without_cards_gets_an_empty_deck_anki_can_open(tmp_path):
     assert notes_in(build_deck(owner_id=make_user("ana").pk), tmp_path) == []
+
+
+def test_making_a_deck_leaves_no_temporary_file_behind(tmp_path, monkeypatch):
+    ana = make_user("ana")
+    make_card(ana, sentence="Me gusta la cassa.", wrong="cassa", answer="casa")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    assert build_deck(owner_id=ana.pk).startswith(b"PK")
+
+    assert list(tmp_path.iterdir()) == []
 
 
 def read_csv(content: bytes) -> list[list[str]]:

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
+import sqlite3
+import tempfile
+import time
+import zipfile
 from html import escape
+from pathlib import Path
 
 import genanki
 
@@ -100,6 +106,26 @@ def build_deck(*, owner_id: int, language: str = "") -> bytes:
     if not decks:  # an empty export is still a deck Anki opens
         name = f"findus::{LANGUAGES.get(language, 'Cards')}"
         decks[language] = genanki.Deck(stable_id("findus-deck", owner_id, language), name)
-    file = io.BytesIO()
-    genanki.Package(list(decks.values())).write_to_file(file)
+    return _apkg(genanki.Package(list(decks.values())))
+
+
+def _apkg(package: genanki.Package) -> bytes:
+    """Return the package as .apkg bytes: a zip of its SQLite collection.
+
+    genanki's own write_to_file leaves its temporary collection file behind, one per export;
+    this writes it in a temporary folder that goes away.
+    """
+    with tempfile.TemporaryDirectory(prefix="findus-anki-") as folder:
+        path = Path(folder) / "collection.anki2"
+        collection = sqlite3.connect(path)
+        try:
+            now = time.time()
+            package.write_to_db(collection.cursor(), now, itertools.count(int(now * 1000)))
+            collection.commit()
+        finally:
+            collection.close()
+        file = io.BytesIO()
+        with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.write(path, "collection.anki2")
+            archive.writestr("media", "{}")  # no images or sounds
     return file.getvalue()
