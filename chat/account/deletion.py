@@ -101,7 +101,6 @@ def erase_learner(*, user: AbstractBaseUser) -> ErasedAccount:
         )
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
         user_id = user.pk
-        job_ids = [pk for pk, *_ in jobs]
         task_ids = {task_id for _, task_id, *_ in jobs if task_id}
         just_now = timezone.now() - timedelta(seconds=JUST_FINISHED)
         late_task_ids = [
@@ -109,7 +108,7 @@ def erase_learner(*, user: AbstractBaseUser) -> ErasedAccount:
             for _, task_id, state, finished_at in jobs
             if task_id and (state in UNDER_WAY or (finished_at and finished_at > just_now))
         ]
-        for previous, new in JobRerun.objects.filter(job_id__in=job_ids).values_list(
+        for previous, new in JobRerun.objects.filter(job__owner=user).values_list(
             "previous_task_id", "new_task_id"
         ):
             task_ids.update(task_id for task_id in (previous, new) if task_id)
@@ -117,7 +116,7 @@ def erase_learner(*, user: AbstractBaseUser) -> ErasedAccount:
             Conversation.objects.filter(owner=user).values_list("pk", flat=True)
         )
         TaskResult.objects.filter(task_id__in=task_ids).delete()
-        JobRerun.objects.filter(by=user).exclude(job_id__in=job_ids).update(by_name=DELETED_ACCOUNT)
+        JobRerun.objects.filter(by=user).exclude(job__owner=user).update(by_name=DELETED_ACCOUNT)
         collector = Collector(using=router.db_for_write(type(user)), origin=user)
         collector.collect([user])
         _forget_admin_log_entries(collector)
@@ -131,20 +130,29 @@ def erase_learner(*, user: AbstractBaseUser) -> ErasedAccount:
 def _forget_admin_log_entries(collector: Collector) -> None:
     """Delete the admin's history entries about any row the deletion removes: their
     `object_repr` may hold the learner's name or text."""
-    for model, instances in collector.data.items():
-        _delete_log_entries(model, [instance.pk for instance in instances])
-    for queryset in collector.fast_deletes:
-        _delete_log_entries(queryset.model, list(queryset.values_list("pk", flat=True)))
-
-
-def _delete_log_entries(model, pks: list) -> None:
-    if model is LogEntry or not pks:
+    logged = set(LogEntry.objects.values_list("content_type_id", flat=True).distinct())
+    if not logged:
         return
-    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    for start in range(0, len(pks), 1000):
-        LogEntry.objects.filter(
-            content_type=content_type, object_id__in=[str(pk) for pk in pks[start : start + 1000]]
-        ).delete()
+    deleted_pks: dict[int, set[str]] = {}
+    for model, instances in collector.data.items():
+        _note_pks(deleted_pks, logged, model, (instance.pk for instance in instances))
+    for queryset in collector.fast_deletes:  # read only for a type the history mentions
+        _note_pks(deleted_pks, logged, queryset.model, queryset.values_list("pk", flat=True))
+    # The admin's history is small next to a learner's rows: read it per type and match here.
+    for content_type_id, pks in deleted_pks.items():
+        entries = LogEntry.objects.filter(content_type_id=content_type_id)
+        doomed = [
+            pk for pk, object_id in entries.values_list("pk", "object_id") if object_id in pks
+        ]
+        LogEntry.objects.filter(pk__in=doomed).delete()
+
+
+def _note_pks(deleted_pks: dict[int, set[str]], logged: set[int], model, pks) -> None:
+    if model is LogEntry:
+        return
+    content_type_id = ContentType.objects.get_for_model(model).pk
+    if content_type_id in logged:
+        deleted_pks.setdefault(content_type_id, set()).update(str(pk) for pk in pks)
 
 
 async def _forget_in_redis(erased: ErasedAccount) -> None:
