@@ -17,7 +17,9 @@ from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
 
 from chat import accounts, limits, schemas, selectors, services
+from chat.account.api import router as account_router
 from chat.events import conversation_stream
+from chat.exports.api import router as exports_router
 from chat.models import Conversation
 
 
@@ -47,6 +49,8 @@ api = NinjaAPI(
     auth=AsyncSessionAuth(),
     urls_namespace="api",
 )
+api.add_router("", exports_router)
+api.add_router("", account_router)
 
 
 @api.exception_handler(services.InvalidInput)

@@ -27,6 +27,8 @@ log = logging.getLogger("findus.events")
 QUEUE_LIMIT = 500
 HEARTBEAT_SECONDS = 15.0
 CLOSED = object()
+# Published on a channel whose streams must end: their learner deleted the account.
+STREAM_END = "stream.end"
 
 
 class Hub:
@@ -136,4 +138,6 @@ async def conversation_stream(conversation_id: int) -> AsyncIterator[bytes]:
             if raw is CLOSED:
                 return
             message = json.loads(raw)
+            if message["event"] == STREAM_END:
+                return
             yield sse(message["event"], message["data"])

@@ -84,7 +84,9 @@ def claim(*, job_id: int, task_id: str, worker: str = "", model_name: str = "") 
         # delivered again after its last attempt died with its worker ends failed, not stuck.
         _give_up_out_of_attempts(job_id=job_id, task_id=task_id)
         return None
-    job = Job.objects.select_related("conversation", "message").get(pk=job_id)
+    job = Job.objects.select_related("conversation", "message").filter(pk=job_id).first()
+    if job is None:
+        return None  # deleted since, with its learner's account: nothing to do
     _changed(job)
     return job
 

@@ -72,6 +72,13 @@ ENDS_PER_MINUTE = Cap(
     "You have ended {cap} conversations in the last minute, the most findus allows. "
     "Wait {wait} and try again.",
 )
+EXPORTS_PER_HOUR = Cap(
+    "exports-hour",
+    "FINDUS_EXPORTS_PER_HOUR",
+    3600,
+    "You have asked for {cap} exports in the last hour, the most findus allows. "
+    "Wait {wait} and try again.",
+)
 
 
 @contextlib.asynccontextmanager
@@ -122,6 +129,15 @@ async def _give_back(keys) -> None:
         await pipe.execute()
     except aioredis.RedisError as error:
         log.warning("a refused request's count was not given back: %s", error)
+
+
+async def forget_counts(user_id: int) -> int:
+    """Delete every cap counter of one learner (a deleted account); return how many there were."""
+    client = _redis()
+    keys = [key async for key in client.scan_iter(match=f"findus:limit:*:{user_id}:*", count=500)]
+    if keys:
+        await client.delete(*keys)
+    return len(keys)
 
 
 def _refusal(over: list[Cap], now: float) -> RateLimited:

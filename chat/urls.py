@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from chat import views
+from chat.account import views as account_views
+from chat.exports import views as exports_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,4 +19,9 @@ urlpatterns = [
         name="turn",
     ),
     path("conversations/<int:conversation_id>/review/", views.review, name="review"),
+    path("account/", account_views.account, name="account"),
+    path("account/data/", account_views.my_data, name="account-data"),
+    path("account/delete/", account_views.delete_account, name="account-delete"),
+    path("account/deleted/", account_views.account_deleted, name="account-deleted"),
+    path("exports/", exports_views.exports, name="exports"),
 ]

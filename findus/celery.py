@@ -18,7 +18,7 @@ from kombu import Exchange, Queue
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "findus.settings")
 
 # The job kinds' tasks are registered by the workers app; the upkeep tasks live here.
-app = Celery("findus", include=["workers.reconcile"])
+app = Celery("findus", include=["workers.reconcile", "workers.cleanup"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 

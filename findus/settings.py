@@ -190,6 +190,13 @@ FINDUS_ENDS_PER_MINUTE = envint("FINDUS_ENDS_PER_MINUTE", 5)
 FINDUS_LOGIN_FAILURES_LIMIT = envint("FINDUS_LOGIN_FAILURES_LIMIT", 5)
 # ...for this many seconds, counted from the first failure.
 FINDUS_LOGIN_FAILURES_WINDOW = envint("FINDUS_LOGIN_FAILURES_WINDOW", 900)
+# Exports (an Anki deck, a CSV of corrections) one learner may ask for in an hour: each reads all
+# their cards or corrections and keeps a file in the database.
+FINDUS_EXPORTS_PER_HOUR = envint("FINDUS_EXPORTS_PER_HOUR", 10)
+
+# --- Exports (chat/exports/): seconds a made export can be downloaded; after that it answers
+# 410 Gone, and the hourly cleanup (workers/cleanup.py) deletes it.
+FINDUS_EXPORT_TTL = envint("FINDUS_EXPORT_TTL", 24 * 3600)
 
 # --- Celery (read by findus/celery.py with namespace="CELERY").
 CELERY_BROKER_URL = REDIS_URL
@@ -279,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "findus.maintenance.reconcile_jobs",
         "schedule": FINDUS_RECONCILE_INTERVAL,
         "options": {"queue": "maintenance", "expires": FINDUS_RECONCILE_INTERVAL},
+    },
+    "delete-expired-exports": {
+        "task": "findus.maintenance.delete_expired_exports",
+        "schedule": crontab(minute=30),
+        "options": {"queue": "maintenance"},
     },
     "expire-task-results": {
         "task": "celery.backend_cleanup",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from chat.models import Conversation, GrammarAnalysis, Job, Message, Review
+from chat.models import Conversation, Export, GrammarAnalysis, Job, Message, Review
 from tests.helpers import PASSWORD
 
 
@@ -98,3 +100,14 @@ def make_review(conversation: Conversation, markdown: str) -> Review:
     return Review.objects.create(
         conversation=conversation, content={}, markdown=markdown, estimated_level="A2"
     )
+
+
+def make_export(owner: User) -> Export:
+    """Store a made export (a CSV) of the learner's, downloadable for an hour."""
+    now = timezone.now()
+    job = Job.objects.create(kind="export", owner=owner, state="succeeded", queued_at=now)
+    return Export.objects.create(
+        owner=owner, job=job, format="csv", filename="findus-corrections.csv",
+        content_type="text/csv; charset=utf-8", content=b"\xef\xbb\xbfDate\r\n", size=6,
+        expires_at=now + timedelta(hours=1),
+    )  # fmt: skip

@@ -13,8 +13,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from chat.models import Conversation, Job, Message, Review
-from tests.security.conftest import make_conversation, make_review, make_turn, make_user
+from chat.models import Conversation, Export, Job, Message, Review
+from tests.security.conftest import (
+    make_conversation,
+    make_export,
+    make_review,
+    make_turn,
+    make_user,
+)
 from tests.security.routes import API_OPERATIONS, SCHEMA, page_path, page_routes, parameters
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +52,7 @@ def world():
         "conversation_id": conversation.pk,
         "message_id": message.pk,
         "job_id": Job.objects.get(message=message, kind="analysis").pk,
+        "export_id": make_export(owner).pk,
     }
     return {"owner": owner, "intruder": intruder, "ids": ids, "intruders_conversation": own.pk}
 
@@ -70,6 +77,7 @@ def stored() -> list:
         sorted(Message.objects.values_list("pk", "text")),
         sorted(Job.objects.values_list("pk", "state", "celery_task_id", "queued_at")),
         Review.objects.count(),
+        sorted(Export.objects.values_list("pk", "size", "expires_at")),
     ]
 
 
@@ -78,7 +86,7 @@ def test_every_route_that_takes_an_id_is_in_the_matrix(client):
     assert {(m, p) for p, ops in published.items() if "{" in p for m in ops} == set(API_WITH_IDS)
     routes = [path for _, path in API_WITH_IDS] + [page_routes()[n] for n in PAGES_WITH_IDS]
     for route in routes:
-        unknown = set(parameters(route)) - {"conversation_id", "message_id", "job_id"}
+        unknown = set(parameters(route)) - {"conversation_id", "message_id", "job_id", "export_id"}
         assert not unknown, f"{route}: add {unknown} to the world fixture's ids"
     for method, path in API_WITH_IDS:
         if "requestBody" in SCHEMA["paths"][path][method]:

@@ -25,6 +25,8 @@ API_BODIES = {
     "/api/auth/login": {"username": "owner", "password": PASSWORD},
     "/api/conversations": {"language": "de", "feedback_language": "en", "level": "B1"},
     "/api/conversations/{conversation_id}/messages": {"text": "Hola"},
+    "/api/exports": {"format": "csv"},
+    "/api/account/delete": {"password": PASSWORD},
 }
 # Every page that takes a POST, with a valid form for it; the others must refuse a POST too.
 PAGE_FORMS = {
@@ -32,6 +34,8 @@ PAGE_FORMS = {
     "login": {"username": "owner", "password": PASSWORD},
     "logout": {},
     "new-conversation": {"language": "de", "feedback_language": "en", "level": "B1"},
+    "exports": {"format": "anki", "language": ""},
+    "account-delete": {"password": PASSWORD},
 }
 PAGES = sorted(page_routes())
 

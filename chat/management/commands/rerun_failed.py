@@ -35,10 +35,12 @@ def positive(text: str) -> int:
 
 def describe(job: Job) -> str:
     conversation = job.conversation
-    return (
-        f"job #{job.pk} {job.kind} in conversation #{conversation.pk} "
-        f"({conversation.title}, {conversation.owner}): {job.last_error or 'no error recorded'}"
+    where = (
+        f"in conversation #{conversation.pk} ({conversation.title}, {job.owner})"
+        if conversation
+        else f"for {job.owner}"  # an export belongs to no conversation
     )
+    return f"job #{job.pk} {job.kind} {where}: {job.last_error or 'no error recorded'}"
 
 
 class Command(BaseCommand):
@@ -64,7 +66,7 @@ class Command(BaseCommand):
             failed = failed.filter(kind=kind)
         if since:
             failed = failed.filter(finished_at__gte=timezone.now() - since)
-        failed = failed.select_related("conversation__owner").order_by("finished_at", "id")
+        failed = failed.select_related("conversation", "owner").order_by("finished_at", "id")
         jobs = list(failed[:limit] if limit else failed)
         if not jobs:
             self.stdout.write("No failed job matches.")
