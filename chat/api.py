@@ -19,6 +19,7 @@ from ninja.utils import check_csrf
 from chat import accounts, limits, schemas, selectors, services
 from chat.events import conversation_stream
 from chat.models import Conversation
+from chat.practice import api as practice_api
 
 
 class AsyncSessionAuth(APIKeyCookie):
@@ -47,6 +48,7 @@ api = NinjaAPI(
     auth=AsyncSessionAuth(),
     urls_namespace="api",
 )
+api.add_router("", practice_api.router)
 
 
 @api.exception_handler(services.InvalidInput)

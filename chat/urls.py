@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from chat import views
+from chat.practice import views as practice_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,4 +18,5 @@ urlpatterns = [
         name="turn",
     ),
     path("conversations/<int:conversation_id>/review/", views.review, name="review"),
+    path("practice/", practice_views.practice, name="practice"),
 ]

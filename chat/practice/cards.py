@@ -1,0 +1,177 @@
+"""Making practice cards: one per corrected mistake in the learner's own sentences, and one per
+fresh exercise ("More like this"); suspending and deleting them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from chat.models import Card, Message, Mistake, MistakePattern
+from chat.practice import scheduling
+from chat.practice.checking import only_punctuation_differs
+from chat.practice.sentences import Marked, mark_fix, sentence_around
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One correction of a text: text[start:end] should read `suggestion`."""
+
+    start: int
+    end: int
+    suggestion: str
+
+
+def make_cards(*, message: Message, mistakes: Iterable[Mistake]) -> list[Card]:
+    """Make (or find again) a card for each of the message's mistakes that has a correction.
+
+    The card's front is the learner's sentence with that mistake marked and the message's other
+    corrections in that sentence applied, so the back's corrected sentence is right throughout.
+    A card is known by its fix in the learner's own sentence, so running the analysis again
+    finds the same cards (and points them at the new mistake rows) instead of adding more.
+    """
+    mistakes = sorted(mistakes, key=lambda mistake: mistake.start)
+    fixes = {
+        mistake.pk: Fix(mistake.start, mistake.end, mistake.suggestion) for mistake in mistakes
+    }
+    now = timezone.now()
+    cards: dict[str, Card] = {}  # by fingerprint: one row per fix, even if an issue repeats
+    for mistake in mistakes:
+        if not _worth_a_card(message.text, mistake):
+            continue
+        marked = _card_face(message.text, fixes[mistake.pk], others=[
+            fix for pk, fix in fixes.items() if pk != mistake.pk
+        ])  # fmt: skip
+        if marked is None:
+            continue
+        learner_sentence, fingerprint = marked
+        cards[fingerprint] = Card(
+            owner_id=mistake.owner_id,
+            language=mistake.language,
+            pattern_id=mistake.pattern_id,
+            mistake=mistake,
+            source=Card.Source.MISTAKE,
+            sentence=learner_sentence.sentence,
+            start=learner_sentence.start,
+            end=learner_sentence.end,
+            answer=learner_sentence.answer,
+            corrected_sentence=learner_sentence.corrected,
+            explanation=mistake.explanation,
+            fingerprint=fingerprint,
+            **scheduling.new_schedule(now),
+        )
+    if not cards:
+        return []
+    return Card.objects.bulk_create(
+        list(cards.values()),
+        update_conflicts=True,
+        unique_fields=["owner", "fingerprint"],
+        update_fields=["mistake", "pattern"],
+    )
+
+
+def _worth_a_card(text: str, mistake: Mistake) -> bool:
+    """Say no to fixes with nothing to practise: no change at all, or only the punctuation at
+    the very end of a chat message (most chat messages end without a full stop; a card for each
+    would bury the ones that matter)."""
+    if mistake.suggestion.strip() == mistake.original.strip():
+        return False
+    at_the_end = not text[mistake.end :].strip()
+    return not (at_the_end and only_punctuation_differs(mistake.original, mistake.suggestion))
+
+
+def _card_face(text: str, fix: Fix, *, others: list[Fix]) -> tuple[Marked, str] | None:
+    """Return the card's sentence with `fix` marked and the others applied, and its fingerprint."""
+    start, end = sentence_around(text, fix.start, fix.end)
+    learners = mark_fix(
+        text[start:end],
+        start=fix.start - start,
+        end=fix.end - start,
+        suggestion=fix.suggestion,
+    )
+    if learners is None:
+        return None
+    fingerprint = card_fingerprint(learners.sentence, learners.start, learners.end, learners.answer)
+    # The other fixes inside this sentence (and clear of the marked part), last first so the
+    # earlier positions stay valid.
+    sentence, marked_start, marked_end = learners.sentence, learners.start, learners.end
+    inside = [
+        Fix(other.start - start, other.end - start, other.suggestion)
+        for other in others
+        if other.start >= start and other.end <= end
+    ]
+    for other in sorted(inside, key=lambda other: other.start, reverse=True):
+        if other.end <= marked_start:
+            shift = len(other.suggestion) - (other.end - other.start)
+            marked_start, marked_end = marked_start + shift, marked_end + shift
+        elif other.start < marked_end:
+            continue  # it overlaps the marked part: leave it as the learner wrote it
+        sentence = sentence[: other.start] + other.suggestion + sentence[other.end :]
+    face = Marked(sentence=sentence, start=marked_start, end=marked_end, answer=learners.answer)
+    return face, fingerprint
+
+
+def card_fingerprint(sentence: str, start: int, end: int, answer: str) -> str:
+    """Return what makes two cards the same fix: the sentence, the marked span and the answer."""
+    return hashlib.sha256(f"{sentence}\0{start}\0{end}\0{answer}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A fresh sentence with one mistake in it, checked: sentence[start:end] is the mistake."""
+
+    sentence: str
+    start: int
+    end: int
+    answer: str
+    explanation: str
+
+
+def add_exercise_cards(
+    *, owner_id: int, pattern: MistakePattern, exercises: Iterable[Exercise], now: datetime
+) -> list[Card]:
+    """Store the exercises the learner does not have yet as cards of the pattern; return them."""
+    cards = {}
+    for exercise in exercises:
+        fingerprint = card_fingerprint(
+            exercise.sentence, exercise.start, exercise.end, exercise.answer
+        )
+        marked = Marked(exercise.sentence, exercise.start, exercise.end, exercise.answer)
+        cards[fingerprint] = Card(
+            owner_id=owner_id,
+            language=pattern.language,
+            pattern=pattern,
+            source=Card.Source.EXERCISE,
+            sentence=marked.sentence,
+            start=marked.start,
+            end=marked.end,
+            answer=marked.answer,
+            corrected_sentence=marked.corrected,
+            explanation=exercise.explanation,
+            fingerprint=fingerprint,
+            **scheduling.new_schedule(now),
+        )
+    known = set(
+        Card.objects.filter(owner_id=owner_id, fingerprint__in=list(cards)).values_list(
+            "fingerprint", flat=True
+        )
+    )
+    fresh = [card for fingerprint, card in cards.items() if fingerprint not in known]
+    # ignore_conflicts: the same exercise stored meanwhile (a re-run racing a retry) is kept once.
+    Card.objects.bulk_create(fresh, ignore_conflicts=True)
+    return fresh
+
+
+def suspend(card: Card, *, suspended: bool) -> Card:
+    """Take the card out of practice (or put it back), keeping its schedule."""
+    Card.objects.filter(pk=card.pk, owner_id=card.owner_id).update(suspended=suspended)
+    card.suspended = suspended
+    return card
+
+
+def delete(card: Card) -> None:
+    """Delete the card and its reviews for good."""
+    Card.objects.filter(pk=card.pk, owner_id=card.owner_id).delete()
