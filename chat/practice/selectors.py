@@ -88,17 +88,28 @@ async def practice(
     """Return the due cards (in practice order, at most `limit`) with the counts per language."""
     now = now or timezone.now()
     cards = [card async for card in _practice_order(_due(owner, language, now))[:limit]]
-    by_language = [
-        LanguageCounts(**row)
-        async for row in Card.objects.filter(owner=owner)
+    # Named apart from the fields: an annotation called `due` would hide the column from the
+    # filters that follow it.
+    rows = (
+        Card.objects.filter(owner=owner)
         .values("language")
         .annotate(
-            due=Count("id", filter=Q(suspended=False, due__lte=now)),
-            later=Count("id", filter=Q(suspended=False, due__gt=now)),
-            suspended=Count("id", filter=Q(suspended=True)),
-            next_due_at=Min("due", filter=Q(suspended=False, due__gt=now)),
+            due_now=Count("id", filter=Q(suspended=False, due__lte=now)),
+            due_later=Count("id", filter=Q(suspended=False, due__gt=now)),
+            suspended_cards=Count("id", filter=Q(suspended=True)),
+            soonest=Min("due", filter=Q(suspended=False, due__gt=now)),
         )
         .order_by("language")
+    )
+    by_language = [
+        LanguageCounts(
+            language=row["language"],
+            due=row["due_now"],
+            later=row["due_later"],
+            suspended=row["suspended_cards"],
+            next_due_at=row["soonest"],
+        )
+        async for row in rows
     ]
     chosen = [counts for counts in by_language if language in (None, counts.language)]
     due_times = [counts.next_due_at for counts in chosen if counts.next_due_at]
