@@ -64,3 +64,21 @@ def make_practice_request(owner: User, card: Card) -> PracticeRequest:
     """A "More like this" request with its exercises job (queued; sent only after a commit)."""
     job = jobs.create(kind="exercises", owner=owner)
     return PracticeRequest.objects.create(job=job, pattern=card.pattern, card=card)
+
+
+def ask_for_more(client, **body: int) -> dict:
+    """Ask for "More like this" through the API; return the 202's practice request."""
+    response = client.post("/api/practice/more", body, content_type="application/json")
+    assert response.status_code == 202, response.content
+    return response.json()
+
+
+def settled(client, request_id: int, *, timeout: float = 30) -> dict:
+    """Poll a practice request until its job has succeeded or failed; return it."""
+    from tests.processes import wait_for
+
+    def finished() -> dict | None:
+        request = client.get(f"/api/practice/requests/{request_id}").json()
+        return request if request["job"]["state"] in ("succeeded", "failed") else None
+
+    return wait_for(finished, timeout=timeout, interval=0.1, what=f"practice request {request_id}")
