@@ -18,7 +18,6 @@
   let checked = null;  // the verdict on the current card, once checked
   let typed = "";
   let busy = false;
-  let backShownAt = 0;
 
   function csrfToken() {
     const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -46,6 +45,10 @@
     const parts = [`${c.due} due`, `${c.total} card${c.total === 1 ? "" : "s"} in all`];
     if (c.suspended) parts.push(`${c.suspended} suspended`);
     $("counts").textContent = parts.join(" · ");
+    for (const counts of data.languages) {
+      const due = document.querySelector(`[data-due-in="${counts.language}"]`);
+      if (due) due.textContent = `${counts.due} due`;
+    }
   }
 
   // The sentence with its marked part, as text nodes around a <mark>.
@@ -98,11 +101,14 @@
     const seconds = Math.max(0, (due - Date.now()) / 1000);
     const format = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
     let relative;
-    if (seconds < 90) relative = format.format(Math.ceil(seconds), "second");
-    else if (seconds < 90 * 60) relative = format.format(Math.round(seconds / 60), "minute");
+    if (seconds < 50) relative = format.format(Math.ceil(seconds), "second");
+    else if (seconds < 90 * 60) relative = format.format(Math.max(1, Math.round(seconds / 60)), "minute");
     else if (seconds < 36 * 3600) relative = format.format(Math.round(seconds / 3600), "hour");
     else relative = format.format(Math.round(seconds / 86400), "day");
-    const at = due.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" });
+    const today = due.toDateString() === new Date().toDateString();
+    const at = due.toLocaleString(undefined, today
+      ? { hour: "2-digit", minute: "2-digit" }
+      : { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
     return `${relative} (${at})`;
   }
 
@@ -149,7 +155,6 @@
     $("explanation").textContent = checked.explanation;
     $("suggested").textContent = RATING_NAMES[checked.suggested_rating];
     $("back").hidden = false;
-    backShownAt = Date.now();
     for (const button of ratingButtons()) {
       button.classList.toggle("suggested", button.dataset.rating === checked.suggested_rating);
     }
@@ -157,16 +162,14 @@
   }
 
   async function rate(rating) {
-    // A held Enter key must not check and rate in one go.
-    if (!card || !checked || busy || Date.now() - backShownAt < 250) return;
+    if (!card || !checked || busy) return;
     busy = true;
     const result = await call("POST", `/api/practice/cards/${card.id}/review`, { typed, rating });
     busy = false;
     if (!result.ok) { say(problem(result)); return; }
-    data.counts.due = Math.max(0, data.counts.due - 1);
-    if (new Date(result.data.card.due) > new Date()) data.counts.later += 1;
-    showCounts();
     say(`Rated ${RATING_NAMES[rating]}: back ${whenDue(result.data.card.due)}.`);
+    card = null;
+    await refresh();
     await next();
   }
 
@@ -182,16 +185,18 @@
     const suspended = card;
     const result = await call("POST", `/api/practice/cards/${suspended.id}/suspend`);
     if (!result.ok) { say(problem(result)); return; }
-    data.counts.due -= 1; data.counts.suspended += 1; showCounts();
+    card = null;
+    await refresh();
     say("Card suspended: it stays out of practice until you unsuspend it.");
     const undo = document.createElement("button");
     undo.type = "button"; undo.className = "link"; undo.textContent = "Undo";
     undo.addEventListener("click", async () => {
       const back = await call("POST", `/api/practice/cards/${suspended.id}/unsuspend`);
       if (!back.ok) { say(problem(back)); return; }
-      data.counts.due += 1; data.counts.suspended -= 1; showCounts();
       say("Card back in practice.");
       if (card) queue.unshift(card);
+      await refresh();
+      queue = queue.filter((c) => c.id !== suspended.id);  // it is shown now
       show(suspended);
     });
     $("status").append(" ", undo);
@@ -210,8 +215,9 @@
     if (dialog.returnValue !== "delete" || !card) { $("typed").focus(); return; }
     const result = await call("DELETE", `/api/practice/cards/${card.id}`);
     if (!result.ok && result.status !== 404) { say(problem(result)); return; }
-    data.counts.due -= 1; data.counts.total -= 1; showCounts();
     say("Card deleted.");
+    card = null;
+    await refresh();
     await next();
   });
 
@@ -234,7 +240,7 @@
         await refresh();
         const made = request.cards_made;
         say(made
-          ? `${made} new card${made === 1 ? "" : "s"} on this mistake, due now: they come after these.`
+          ? `Made ${made} new card${made === 1 ? "" : "s"} on this mistake: ${made === 1 ? "it comes" : "they come"} after the cards already due.`
           : "No new exercises could be made for this mistake (the offline tutor makes them only for misspelt words).");
         if (!card && queue.length) await next();
         return;
@@ -266,13 +272,18 @@
   $("suspend").addEventListener("click", suspend);
   $("delete").addEventListener("click", askToDelete);
   $("more").addEventListener("click", more);
+  // Once the back shows: 1-4 rate, Enter takes the focused rating (the suggested one, unless the
+  // learner moved). Held keys repeat: a held Enter must not check and rate in one go.
   document.addEventListener("keydown", (event) => {
     if (!checked || event.ctrlKey || event.metaKey || event.altKey || $("confirm-delete").open) return;
-    const index = "1234".indexOf(event.key);
-    if (index >= 0 && event.key.length === 1) {
-      event.preventDefault();
-      rate(RATINGS[index]);
-    }
+    const index = event.key.length === 1 ? "1234".indexOf(event.key) : -1;
+    if (index < 0 && event.key !== "Enter") return;
+    if (event.key === "Enter" && event.target.closest && event.target.closest(".card-actions, .status")) return;
+    event.preventDefault();
+    if (event.repeat) return;
+    const focused = event.target.closest && event.target.closest(".ratings button");
+    if (index >= 0) rate(RATINGS[index]);
+    else rate(focused ? focused.dataset.rating : checked.suggested_rating);
   });
 
   showCounts();
