@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from chat import services
+from chat import kinds, services
 from chat.models import Conversation, Job, JobRerun, Message
 from tests.helpers import PASSWORD, SENTENCE
 from tests.processes import wait_for
@@ -130,11 +130,13 @@ def test_jobs_counts_per_kind_and_state_and_the_oldest_queued_jobs_age(conversat
     lines = run("jobs").splitlines()
 
     assert lines[0].split() == ["kind", "queued", "running", "succeeded", "failed"]
-    assert lines[1].split() == ["reply", "1", "0", "1", "0"]
-    assert lines[2].split() == ["analysis", "1", "1", "0", "1"]
-    assert lines[3].split() == ["review", "0", "0", "0", "0"]
-    assert lines[4].split() == ["total", "2", "1", "1", "1"]
-    assert lines[5] == f"Oldest queued job: #{oldest.pk} (reply), queued 3h 20m ago."
+    table = {cells[0]: cells[1:] for cells in (line.split() for line in lines[1:-1])}
+    assert list(table) == [*kinds.names(), "total"]  # every kind has its row, in rank order
+    assert table.pop("reply") == ["1", "0", "1", "0"]
+    assert table.pop("analysis") == ["1", "1", "0", "1"]
+    assert table.pop("total") == ["2", "1", "1", "1"]
+    assert all(counts == ["0", "0", "0", "0"] for counts in table.values())  # review, ...
+    assert lines[-1] == f"Oldest queued job: #{oldest.pk} (reply), queued 3h 20m ago."
     # Read only: nothing was touched.
     assert Job.objects.filter(state="queued").count() == 2
 

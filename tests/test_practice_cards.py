@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chat.models import Card, Conversation, Job, Message, Mistake
+from chat.practice.cards import Exercise, add_exercise_cards
 from chat.practice.scheduling import RATINGS, review_card
 from workers.kinds.analysis import store_analysis
 from workers.schemas import GrammarAnalysisResult, GrammarIssue
@@ -139,3 +140,16 @@ def test_the_same_fix_twice_in_a_message_is_one_card():
         store_analysis(job, result)
     # Two sentences that read the same: one fix to practise.
     assert Card.objects.count() == 1
+
+
+def test_an_exercise_that_repeats_a_card_of_the_learner_is_not_added_again():
+    analysed("Yo tengo un gatto y una cassa.", ("gatto", "gato"), ("cassa", "casa"))
+    card = Card.objects.get(answer="casa")  # shown as "Yo tengo un gato y una [cassa]."
+    repeat = Exercise(card.sentence, card.start, card.end, "casa", "Again.")
+    fresh = Exercise("La cassa roja.", 3, 8, "casa", "New.")
+    made = add_exercise_cards(
+        owner_id=card.owner_id, pattern=card.pattern, exercises=[repeat, fresh, fresh],
+        now=timezone.now(),
+    )  # fmt: skip
+    assert [c.sentence for c in made] == ["La cassa roja."]
+    assert Card.objects.filter(source="exercise").count() == 1

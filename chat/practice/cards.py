@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from chat.models import Card, Message, Mistake, MistakePattern
@@ -154,12 +155,17 @@ def add_exercise_cards(
             fingerprint=fingerprint,
             **scheduling.new_schedule(now),
         )
-    known = set(
-        Card.objects.filter(owner_id=owner_id, fingerprint__in=list(cards)).values_list(
-            "fingerprint", flat=True
-        )
+    # Known by its fingerprint, or by reading the same as a card of the learner's own sentence
+    # (whose fingerprint is taken before the sentence's other fixes are applied).
+    known = Card.objects.filter(owner_id=owner_id).filter(
+        Q(fingerprint__in=list(cards)) | Q(sentence__in=[card.sentence for card in cards.values()])
     )
-    fresh = [card for fingerprint, card in cards.items() if fingerprint not in known]
+    seen = set()
+    for fingerprint, sentence, start, end, answer in known.values_list(
+        "fingerprint", "sentence", "start", "end", "answer"
+    ):
+        seen |= {fingerprint, card_fingerprint(sentence, start, end, answer)}
+    fresh = [card for fingerprint, card in cards.items() if fingerprint not in seen]
     # ignore_conflicts: the same exercise stored meanwhile (a re-run racing a retry) is kept once.
     Card.objects.bulk_create(fresh, ignore_conflicts=True)
     return fresh

@@ -28,6 +28,7 @@ EXERCISES_PER_REQUEST = 3
 EXAMPLES = 5
 KNOWN_SENTENCES = 10
 MAX_SENTENCE_CHARS = 300
+MAX_FIX_CHARS = 100
 MAX_EXPLANATION_CHARS = 500
 
 
@@ -68,6 +69,8 @@ def usable_exercises(result: ExercisesResult) -> list[Exercise]:
     for exercise in result.exercises:
         sentence = " ".join(exercise.sentence.split())
         if not sentence or len(sentence) > MAX_SENTENCE_CHARS or "\x00" in sentence:
+            continue
+        if max(len(exercise.original), len(exercise.correction)) > MAX_FIX_CHARS:
             continue
         starts = _whole_occurrences(sentence, exercise.original)
         if len(starts) != 1:
