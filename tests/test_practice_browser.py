@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from chat.models import Card, CardReview
+from chat.models import Card, CardReview, Conversation, Message
 from tests.browsers import chromium
 from tests.cards import make_card, make_pattern
 from tests.helpers import PASSWORD
@@ -72,6 +72,11 @@ def marta(app, page) -> User:
     make_card(marta, sentence="Mi cassa es grande.", pattern=often, due=now - timedelta(hours=1))
     make_card(marta, sentence="Ella esta cansada.", original="esta", answer="está",
               due=now - timedelta(days=1))  # fmt: skip
+    # A sentence of the tutor's with "casa" in it, for the offline model's exercises.
+    conversation = Conversation.objects.create(
+        owner=marta, language="es", feedback_language="en", level="A2", title="Spanish"
+    )
+    Message.objects.create(conversation=conversation, role="tutor", text="Mi casa es pequeña.")
     page.goto(f"{app}/practice/")
     expect(page.locator("h1")).to_have_text("Practice")
     return marta
@@ -167,8 +172,11 @@ def test_a_learner_deletes_a_card_after_confirming_and_asks_for_more_like_it(app
 
     page.click("#more")
     expect(page.locator("#status")).to_contain_text("new card", timeout=30_000)
-    made = Card.objects.filter(source="exercise")
-    assert [(c.sentence, c.answer) for c in made] == [("cassa", "casa")]  # the word to recall
-    expect(page.locator("#counts")).to_have_text("3 due · 3 cards in all")
+    made = Card.objects.filter(source="exercise").order_by("id")
+    assert [(c.sentence, c.answer) for c in made] == [
+        ("Mi cassa es pequeña.", "casa"),  # the tutor's sentence, misspelt again
+        ("cassa", "casa"),  # the word to recall
+    ]
+    expect(page.locator("#counts")).to_have_text("4 due · 4 cards in all")
     shoot(page, "more")
     assert page.console_errors == []
