@@ -153,3 +153,21 @@ def test_an_exercise_that_repeats_a_card_of_the_learner_is_not_added_again():
     )  # fmt: skip
     assert [c.sentence for c in made] == ["La cassa roja."]
     assert Card.objects.filter(source="exercise").count() == 1
+
+
+def test_a_fix_that_touches_the_marked_part_is_part_of_its_answer():
+    # From COWS-L2H: removing "tan" takes in "cerca", which has a fix of its own.
+    analysed("Es pequeña y cerca, tan un miembro llegó.", ("cerca", "cercana"), ("tan", "", 20),
+             category="grammar")  # fmt: skip
+    removal = Card.objects.get(mistake__original="tan")
+    assert front(removal) == "Es pequeña y [cerca, tan] un miembro llegó."
+    assert removal.answer == "cercana,"
+    assert removal.corrected_sentence == "Es pequeña y cercana, un miembro llegó."
+    word = Card.objects.get(mistake__original="cerca")
+    assert front(word) == "Es pequeña y [cerca], un miembro llegó."  # "tan" gone, one space
+
+
+def test_an_abbreviation_ends_no_sentence():
+    analysed("Ich lerne z. B. Deutsh. Es ist schwer.", ("Deutsh", "Deutsch"))
+    (card,) = Card.objects.all()
+    assert front(card) == "Ich lerne z. B. [Deutsh]."

@@ -14,7 +14,7 @@ from django.utils import timezone
 from chat.models import Card, Message, Mistake, MistakePattern
 from chat.practice import scheduling
 from chat.practice.checking import only_punctuation_differs
-from chat.practice.sentences import Marked, mark_fix, sentence_around
+from chat.practice.sentences import Marked, mark_fix, sentence_around, trimmed
 
 
 @dataclass(frozen=True)
@@ -85,34 +85,64 @@ def _worth_a_card(text: str, mistake: Mistake) -> bool:
 
 
 def _card_face(text: str, fix: Fix, *, others: list[Fix]) -> tuple[Marked, str] | None:
-    """Return the card's sentence with `fix` marked and the others applied, and its fingerprint."""
+    """Return the card's sentence with `fix` marked and the others applied, and its fingerprint.
+
+    Another fix that touches the marked part (which may have grown to whole words, or taken in
+    a neighbouring word) becomes part of its answer, so the back is right throughout.
+    """
     start, end = sentence_around(text, fix.start, fix.end)
-    learners = mark_fix(
-        text[start:end],
-        start=fix.start - start,
-        end=fix.end - start,
-        suggestion=fix.suggestion,
-    )
+    sentence = text[start:end]
+    fix = _tidy(sentence, Fix(fix.start - start, fix.end - start, fix.suggestion))
+    inside = [
+        _tidy(sentence, Fix(other.start - start, other.end - start, other.suggestion))
+        for other in others
+        if other.start >= start and other.end <= end and not _overlap(other, fix, start)
+    ]
+    learners = mark_fix(sentence, start=fix.start, end=fix.end, suggestion=fix.suggestion)
     if learners is None:
         return None
+    touching = [other for other in inside if _overlap(other, learners)]
+    if touching:
+        marked_start = min(learners.start, fix.start, *(other.start for other in touching))
+        marked_end = max(learners.end, fix.end, *(other.end for other in touching))
+        part = [Fix(f.start - marked_start, f.end - marked_start, f.suggestion)
+                for f in (fix, *touching)]  # fmt: skip
+        answer = _applied(sentence[marked_start:marked_end], part)
+        learners = trimmed(sentence, start=marked_start, end=marked_end, answer=answer)
+        if learners is None:
+            return None
     fingerprint = card_fingerprint(learners.sentence, learners.start, learners.end, learners.answer)
-    # The other fixes inside this sentence (and clear of the marked part), last first so the
-    # earlier positions stay valid.
+    # The other fixes of the sentence, last first so the earlier positions stay valid.
     sentence, marked_start, marked_end = learners.sentence, learners.start, learners.end
-    inside = [
-        Fix(other.start - start, other.end - start, other.suggestion)
-        for other in others
-        if other.start >= start and other.end <= end
-    ]
     for other in sorted(inside, key=lambda other: other.start, reverse=True):
+        if other in touching:
+            continue
         if other.end <= marked_start:
             shift = len(other.suggestion) - (other.end - other.start)
             marked_start, marked_end = marked_start + shift, marked_end + shift
-        elif other.start < marked_end:
-            continue  # it overlaps the marked part: leave it as the learner wrote it
         sentence = sentence[: other.start] + other.suggestion + sentence[other.end :]
     face = Marked(sentence=sentence, start=marked_start, end=marked_end, answer=learners.answer)
     return face, fingerprint
+
+
+def _overlap(fix: Fix, other: Fix | Marked, offset: int = 0) -> bool:
+    return fix.start - offset < other.end and other.start < fix.end - offset
+
+
+def _tidy(sentence: str, fix: Fix) -> Fix:
+    """Return the fix with the space it leaves doubled taken in: removing "que" from "sí, que
+    no" gives "sí, no", not "sí,  no"."""
+    if fix.suggestion or fix.start == 0 or fix.end >= len(sentence):
+        return fix
+    if sentence[fix.start - 1] == " " and sentence[fix.end] == " ":
+        return Fix(fix.start, fix.end + 1, "")
+    return fix
+
+
+def _applied(text: str, fixes: list[Fix]) -> str:
+    for fix in sorted(fixes, key=lambda fix: fix.start, reverse=True):
+        text = text[: fix.start] + fix.suggestion + text[fix.end :]
+    return text
 
 
 def card_fingerprint(sentence: str, start: int, end: int, answer: str) -> str:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 # A sentence ends at . ! ? or … (with any closing quotes or brackets) before a space or the end,
 # or at a line break.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s|$)|\n+")
-# Abbreviations whose full stop ends no sentence.
+# Abbreviations whose full stop ends no sentence, and single letters ("z. B.", "J. Smith").
 _ABBREVIATIONS = re.compile(
-    r"(?:^|\s)(?:Sr|Sra|Srta|Dr|Dra|Mr|Mrs|Ms|St|Prof|etc|z\.B|u\.a|bzw|usw|ca|p\.ex|ecc)\.$",
+    r"(?:^|\s)(?:Sr|Sra|Srta|Dr|Dra|Mr|Mrs|Ms|St|Prof|etc|z\.B|u\.a|bzw|usw|ca|p\.ex|ecc|\w)\.$",
     re.IGNORECASE,
 )
 
@@ -88,8 +88,12 @@ def mark_fix(sentence: str, *, start: int, end: int, suggestion: str) -> Marked 
             end += 1
     if not corrected[start : end + shift].strip():
         start, end = _with_a_neighbouring_word(sentence, start, end)
-    answer = corrected[start : end + shift]
-    # Whitespace at the edges of both is no part of the fix.
+    return trimmed(sentence, start=start, end=end, answer=corrected[start : end + shift])
+
+
+def trimmed(sentence: str, *, start: int, end: int, answer: str) -> Marked | None:
+    """Return sentence[start:end] marked to read `answer`, without the whitespace at the edges
+    of both (no part of the fix); None if nothing is left to mark or to type."""
     while start < end and answer and sentence[start].isspace() and answer[0] == sentence[start]:
         start, answer = start + 1, answer[1:]
     while (
