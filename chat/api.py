@@ -21,6 +21,7 @@ from chat.account.api import router as account_router
 from chat.events import conversation_stream
 from chat.exports.api import router as exports_router
 from chat.models import Conversation
+from chat.practice import api as practice_api
 
 
 class AsyncSessionAuth(APIKeyCookie):
@@ -51,6 +52,7 @@ api = NinjaAPI(
 )
 api.add_router("", exports_router)
 api.add_router("", account_router)
+api.add_router("", practice_api.router)
 
 
 @api.exception_handler(services.InvalidInput)

@@ -80,6 +80,14 @@ EXPORTS_PER_HOUR = Cap(
     "Wait {wait} and try again.",
 )
 
+PRACTICE_REQUESTS_PER_HOUR = Cap(
+    "practice-requests-hour",
+    "FINDUS_PRACTICE_REQUESTS_PER_HOUR",
+    3600,
+    "You have asked for more exercises {cap} times in the last hour, the most findus allows. "
+    "Practise the new cards, and ask again in {wait}.",
+)
+
 
 @contextlib.asynccontextmanager
 async def spend(user_id: int, *caps: Cap) -> AsyncIterator[None]:

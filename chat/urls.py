@@ -4,6 +4,7 @@ from django.urls import path
 from chat import views
 from chat.account import views as account_views
 from chat.exports import views as exports_views
+from chat.practice import views as practice_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,4 +25,5 @@ urlpatterns = [
     path("account/delete/", account_views.delete_account, name="account-delete"),
     path("account/deleted/", account_views.account_deleted, name="account-deleted"),
     path("exports/", exports_views.exports, name="exports"),
+    path("practice/", practice_views.practice, name="practice"),
 ]

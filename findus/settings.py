@@ -186,6 +186,8 @@ FINDUS_MESSAGES_PER_MINUTE = envint("FINDUS_MESSAGES_PER_MINUTE", 20)
 FINDUS_MESSAGES_PER_DAY = envint("FINDUS_MESSAGES_PER_DAY", 500)
 # Conversations one learner may end in a minute: each end costs a review.
 FINDUS_ENDS_PER_MINUTE = envint("FINDUS_ENDS_PER_MINUTE", 5)
+# "More like this" requests one learner may make in an hour: each one costs an exercises job.
+FINDUS_PRACTICE_REQUESTS_PER_HOUR = envint("FINDUS_PRACTICE_REQUESTS_PER_HOUR", 20)
 # Failed logins of one username from one address before logins are refused (429)...
 FINDUS_LOGIN_FAILURES_LIMIT = envint("FINDUS_LOGIN_FAILURES_LIMIT", 5)
 # ...for this many seconds, counted from the first failure.

@@ -141,6 +141,8 @@ def request_key(request: dict[str, Any]) -> tuple[str, str]:
     payload = parse_job_payload(_last_user_text(request)) or {}
     if kind == "review":
         return kind, "\n".join(m.get("text", "") for m in payload.get("messages", []))
+    if kind == "exercises":
+        return kind, payload.get("pattern", {}).get("label", "")
     return kind, payload.get("text", "")
 
 
@@ -194,6 +196,23 @@ def review_answer(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def exercises_answer(payload: dict[str, Any]) -> dict[str, Any]:
+    """Two good exercises on the first example's mistake, one that does not quote its mistake
+    (the worker must drop it), and one with markup in it (stored as text)."""
+    example = payload["examples"][0]
+    wrong, right = example["original"], example["correction"]
+    exercise = {"original": wrong, "correction": right, "explanation": f"Se escribe {right}."}
+    return {
+        "exercises": [
+            {**exercise, "sentence": f"Mañana limpio la {wrong} de mi abuela."},
+            {**exercise, "sentence": f"¿Dónde está tu {wrong}?"},
+            {**exercise, "sentence": "Esta frase no tiene el error."},
+            {**exercise, "sentence": f"<b>Una {wrong}</b> muy grande.",
+             "explanation": "<script>alert(1)</script>"},
+        ]
+    }  # fmt: skip
+
+
 def _handler(fake: FakeAI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -242,6 +261,8 @@ def _handler(fake: FakeAI) -> type[BaseHTTPRequestHandler]:
                 arguments = json.dumps({"issues": "not a list"})
             elif payload.get("task") == "review":
                 arguments = json.dumps(review_answer(payload))
+            elif payload.get("task") == "exercises":
+                arguments = json.dumps(exercises_answer(payload))
             else:
                 arguments = json.dumps(analysis_answer(payload))
             call = {

@@ -74,7 +74,7 @@ def issue(text: str, original: str, suggestion: str, explanation: str) -> dict:
     start = text.index(original)
     return {
         "start": start, "end": start + len(original), "original": original,
-        "suggestion": suggestion, "explanation": explanation, "category": "grammar",
+        "suggestion": suggestion, "explanation": explanation, "category": "agreement",
         "severity": "minor",
     }  # fmt: skip
 

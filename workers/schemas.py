@@ -114,3 +114,19 @@ class ConversationReviewResult(BaseModel):
         "told (too little text, or nothing checked beyond spelling)."
     )
     summary: str = Field(description="Two or three sentences to the learner.")
+
+
+class Exercise(BaseModel):
+    """A fresh sentence with one mistake of the learner's kind; checked on arrival: `original`
+    must occur in `sentence` (chat/practice, workers/kinds/exercises.py)."""
+
+    sentence: str = Field(description="A short sentence with exactly one mistake in it.")
+    original: str = Field(min_length=1, description="The mistake, quoted exactly from `sentence`.")
+    correction: str = Field(description="What to write instead of `original`.")
+    explanation: str = Field(description="Why, in one short sentence, in the feedback language.")
+
+
+class ExercisesResult(BaseModel):
+    """Fresh practice sentences on one of the learner's mistake patterns."""
+
+    exercises: list[Exercise] = Field(max_length=8)

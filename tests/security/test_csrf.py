@@ -11,7 +11,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from chat.models import Conversation, Job, Message, Review
+from chat.models import Card, CardReview, Conversation, Job, Message, PracticeRequest, Review
+from tests.cards import make_card
 from tests.helpers import PASSWORD
 from tests.security.conftest import make_conversation, make_turn, make_user
 from tests.security.routes import SCHEMA, page_path, page_routes
@@ -27,6 +28,9 @@ API_BODIES = {
     "/api/conversations/{conversation_id}/messages": {"text": "Hola"},
     "/api/exports": {"format": "csv"},
     "/api/account/delete": {"password": PASSWORD},
+    "/api/practice/cards/{card_id}/check": {"typed": "casa"},
+    "/api/practice/cards/{card_id}/review": {"typed": "casa", "rating": "good"},
+    "/api/practice/more": {"card_id": "{card_id}"},
 }
 # Every page that takes a POST, with a valid form for it; the others must refuse a POST too.
 PAGE_FORMS = {
@@ -49,6 +53,7 @@ def world():
         "conversation_id": conversation.pk,
         "message_id": message.pk,
         "job_id": Job.objects.get(message=message, kind="analysis").pk,
+        "card_id": make_card(owner).pk,
     }
     return {"owner": owner, "ids": ids}
 
@@ -67,12 +72,18 @@ def stored() -> list:
         sorted(Message.objects.values_list("pk", "text")),
         sorted(Job.objects.values_list("pk", "state", "celery_task_id")),
         Review.objects.count(),
+        sorted(Card.objects.values_list("pk", "suspended", "due")),
+        CardReview.objects.count(),
+        PracticeRequest.objects.count(),
     ]
 
 
 def api_post(client: Client, path: str, ids: dict[str, int], **headers):
     body = API_BODIES.get(path)
     url = path.format(**ids)
+    if body is not None:  # ids in a body, like "{card_id}", are the world's
+        body = {key: int(value.format(**ids)) if value == f"{{{key}}}" else value
+                for key, value in body.items()}  # fmt: skip
     if body is None:
         return client.post(url, **headers)
     return client.post(url, body, content_type="application/json", **headers)

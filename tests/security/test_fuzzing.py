@@ -110,7 +110,7 @@ def test_a_multipart_body_without_a_boundary_is_400_not_500(path):
     body = {"text": "Hola", "username": "fuzzy", "password": "x", "language": "es",
             "feedback_language": "en", "level": "A2"}  # fmt: skip
     response = client.post(
-        path.format(conversation_id=1, job_id=1),
+        path.format(conversation_id=1, job_id=1, card_id=1),
         json.dumps(body),
         content_type="multipart/form-data",
         HTTP_X_CSRFTOKEN=token,
@@ -144,7 +144,9 @@ def test_a_nul_character_is_422_not_a_database_error(path, body):
 def test_an_id_that_is_not_a_number_is_a_declared_422(path):
     client, token = logged_in_with_token(make_user("fuzzy"))
     method = next(iter(PUBLISHED["paths"][path]))
-    url = path.format(conversation_id="null,null", job_id="x", export_id="1.5")
+    url = path.format(
+        conversation_id="null,null", job_id="x", export_id="1.5", card_id="x", request_id="x"
+    )
     body = {"text": "Hola"} if path.endswith("/messages") else {}
     response = getattr(client, method)(
         url, body, content_type="application/json", HTTP_X_CSRFTOKEN=token

@@ -15,6 +15,7 @@ from django.conf import settings
 from chat.history.mistakes import record_mistakes
 from chat.kinds import Done, JobKind
 from chat.models import GrammarAnalysis, Job
+from chat.practice.cards import make_cards
 from workers import edits
 from workers.kinds import declare
 from workers.prompts import ANALYSIS_INSTRUCTIONS, analysis_prompt
@@ -85,8 +86,9 @@ def analyse(job: Job) -> Done:
 
 
 def store_analysis(job: Job, result: GrammarAnalysisResult) -> dict[str, Any]:
-    """Store a message's analysis and its mistakes in the learner's history; one analysis per
-    message, so a re-run replaces the previous one."""
+    """Store a message's analysis, its mistakes in the learner's history and a practice card
+    for each corrected one; one analysis per message, so a re-run replaces the previous one
+    (and finds the same cards again)."""
     issues = [issue.model_dump() for issue in result.issues]
     GrammarAnalysis.objects.update_or_create(
         message_id=job.message_id,
@@ -96,7 +98,7 @@ def store_analysis(job: Job, result: GrammarAnalysisResult) -> dict[str, Any]:
             "summary": result.summary[:500],
         },
     )
-    record_mistakes(message=job.message, issues=issues)
+    make_cards(message=job.message, mistakes=record_mistakes(message=job.message, issues=issues))
     return {"analysis": result.model_dump()}
 
 

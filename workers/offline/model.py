@@ -28,6 +28,7 @@ from pydantic_ai.messages import (
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 
 from workers.offline.checker import analyse
+from workers.offline.exercises import build_exercises
 from workers.offline.lexicon import describe_dictionaries
 from workers.offline.review import build_review
 from workers.offline.tutor import tutor_reply
@@ -99,6 +100,8 @@ def answer_for(messages: list[ModelMessage], info: AgentInfo) -> Answer:
         return result.model_dump()
     if job is not None and job.get("task") == "review":
         return build_review(job).model_dump()
+    if job is not None and job.get("task") == "exercises":
+        return build_exercises(job)
     settings = parse_tutor_settings(info.instructions)
     return tutor_reply(
         learner_text=prompt,
