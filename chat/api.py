@@ -18,6 +18,7 @@ from ninja.utils import check_csrf
 
 from chat import accounts, limits, schemas, selectors, services
 from chat.events import conversation_stream
+from chat.history import api as history_api
 from chat.models import Conversation
 
 
@@ -47,6 +48,7 @@ api = NinjaAPI(
     auth=AsyncSessionAuth(),
     urls_namespace="api",
 )
+api.add_router("", history_api.router)
 
 
 @api.exception_handler(services.InvalidInput)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from chat import jobs
 from chat.history.mistakes import count_words
+from chat.history.remembering import practice_focus
 from chat.languages import LANGUAGES, LEVELS
 from chat.models import Conversation, Job, Message
 from chat.reruns import rerun_jobs
@@ -29,6 +30,8 @@ class NotRetryable(Exception):
 def start_conversation(
     *, owner: AbstractBaseUser, language: str, feedback_language: str, level: str
 ) -> Conversation:
+    """Start a conversation. If the learner lets the tutor remember, its tutor will help them
+    practise their most frequent recent mistakes in that language (`Conversation.focus`)."""
     _check_language("language", language)
     _check_language("feedback_language", feedback_language)
     if level not in LEVELS:
@@ -39,6 +42,8 @@ def start_conversation(
         feedback_language=feedback_language,
         level=level,
         title=f"{LANGUAGES[language]} conversation",
+        # What the tutor will help practise, fixed when the conversation begins.
+        focus=practice_focus(owner=owner, language=language),
     )
 
 

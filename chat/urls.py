@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from chat import views
+from chat.history import views as history
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,4 +18,8 @@ urlpatterns = [
         name="turn",
     ),
     path("conversations/<int:conversation_id>/review/", views.review, name="review"),
+    path("mistakes/", history.mistakes, name="mistakes"),
+    path("mistakes/patterns/<int:pattern_id>/", history.mistake_pattern, name="mistake-pattern"),
+    path("progress/", history.progress, name="progress"),
+    path("settings/", history.learner_settings, name="learner-settings"),
 ]

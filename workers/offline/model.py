@@ -29,7 +29,7 @@ from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls
 from workers.offline.checker import analyse
 from workers.offline.review import build_review
 from workers.offline.tutor import tutor_reply
-from workers.prompts import parse_job_payload, parse_tutor_settings
+from workers.prompts import parse_job_payload, parse_tutor_focus, parse_tutor_settings
 
 MODEL_NAME = "local"
 STREAM_DELAY_VARIABLE = "FINDUS_LOCAL_STREAM_DELAY"
@@ -100,6 +100,7 @@ def answer_for(messages: list[ModelMessage], info: AgentInfo) -> Answer:
         level=settings.get("level", "A1"),
         # The history the caller passes is the conversation so far, this message included.
         turn=len(user_prompts(messages)),
+        focus=parse_tutor_focus(info.instructions),
     )
 
 

@@ -1,0 +1,233 @@
+"""Reads of a learner's history that both the pages and the API make, one function a question.
+
+Every read filters by the owner. Each makes a fixed number of queries however much the learner
+has written (tests/test_history_queries.py counts them): aggregates in the database, the few
+quotes per pattern in one windowed query.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, F, Max, Q, Sum, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+
+from chat.history.progress import ConversationWriting, Series, series
+from chat.history.quotes import Quote, quote
+from chat.history.trends import Trend, Writing, split_writing
+from chat.models import Conversation, LearnerSettings, Message, Mistake, MistakePattern
+
+PATTERNS_PER_PAGE = 20
+QUOTES_PER_PATTERN = 3
+QUOTES_ON_A_PATTERN_PAGE = 50
+
+Sort = Literal["frequent", "recent"]
+ORDER: dict[str, list[str]] = {
+    "frequent": ["-occurrences", "-last_seen_at", "-id"],
+    "recent": ["-last_seen_at", "-occurrences", "-id"],
+}
+
+
+@dataclass(frozen=True)
+class QuotedMistake:
+    """A mistake where the learner made it: the excerpt, the fix, and where to find it."""
+
+    mistake: Mistake
+    quote: Quote
+
+    @property
+    def url(self) -> str:
+        page = reverse("conversation", kwargs={"conversation_id": self.mistake.conversation_id})
+        return f"{page}#turn-{self.mistake.message_id}"
+
+
+@dataclass(frozen=True)
+class PatternHistory:
+    pattern: MistakePattern
+    trend: Trend
+    quotes: list[QuotedMistake]
+
+
+@dataclass(frozen=True)
+class MistakesOverview:
+    """A page of the learner's mistake patterns in one language, with how their writing went."""
+
+    language: str
+    writing: Writing
+    trend: Trend  # every mistake in the language
+    patterns: list[PatternHistory]
+    sort: Sort
+    page: int
+    pages: int
+    total_patterns: int
+
+
+async def languages_of(owner: AbstractBaseUser) -> list[str]:
+    """Return the languages the learner has conversations in, most recently practised first."""
+    return await sync_to_async(_languages_of)(owner)
+
+
+def _languages_of(owner: AbstractBaseUser) -> list[str]:
+    rows = (
+        Conversation.objects.filter(owner=owner)
+        .values("language")
+        .annotate(latest=Max("created_at"))
+        .order_by("-latest", "language")
+    )
+    return [row["language"] for row in rows]
+
+
+async def mistakes_overview(
+    owner: AbstractBaseUser, *, language: str, sort: Sort = "frequent", page: int = 1
+) -> MistakesOverview:
+    return await sync_to_async(_mistakes_overview)(owner, language, sort, page)
+
+
+def _mistakes_overview(
+    owner: AbstractBaseUser, language: str, sort: Sort, page: int
+) -> MistakesOverview:
+    writing = _writing(owner, language)
+    mistakes = Mistake.objects.filter(owner=owner, language=language)
+    counts = mistakes.aggregate(all=Count("id"), recent=Count("id", filter=_in_recent(writing)))
+    patterns = MistakePattern.objects.filter(owner=owner, language=language, occurrences__gt=0)
+    total = patterns.count()
+    pages = max(1, math.ceil(total / PATTERNS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * PATTERNS_PER_PAGE
+    shown = list(patterns.order_by(*ORDER[sort])[start : start + PATTERNS_PER_PAGE])
+    return MistakesOverview(
+        language=language,
+        writing=writing,
+        trend=writing.trend(recent_mistakes=counts["recent"], all_mistakes=counts["all"]),
+        patterns=_histories(owner, shown, writing, QUOTES_PER_PATTERN),
+        sort=sort,
+        page=page,
+        pages=pages,
+        total_patterns=total,
+    )
+
+
+async def pattern_history(owner: AbstractBaseUser, pattern_id: int) -> PatternHistory | None:
+    """Return one of the learner's patterns with its latest quotes, or None if not theirs."""
+    return await sync_to_async(_pattern_history)(owner, pattern_id)
+
+
+def _pattern_history(owner: AbstractBaseUser, pattern_id: int) -> PatternHistory | None:
+    pattern = MistakePattern.objects.filter(pk=pattern_id, owner=owner).first()
+    if pattern is None:
+        return None
+    writing = _writing(owner, pattern.language)
+    return _histories(owner, [pattern], writing, QUOTES_ON_A_PATTERN_PAGE)[0]
+
+
+def _writing(owner: AbstractBaseUser, language: str) -> Writing:
+    """Return the learner's analysed words per conversation in the language, split into recent
+    and earlier (chat/history/trends.py says why only analysed words count)."""
+    rows = (
+        Message.objects.filter(
+            conversation__owner=owner,
+            conversation__language=language,
+            role=Message.Role.LEARNER,
+            analysis__isnull=False,
+        )
+        .values("conversation_id", "conversation__created_at")
+        .annotate(words=Sum("word_count"))
+        .order_by("conversation__created_at", "conversation_id")
+    )
+    return split_writing([(row["conversation_id"], row["words"]) for row in rows])
+
+
+def _in_recent(writing: Writing) -> Q:
+    return Q(conversation_id__in=writing.recent_conversation_ids)
+
+
+def _histories(
+    owner: AbstractBaseUser, patterns: list[MistakePattern], writing: Writing, quotes: int
+) -> list[PatternHistory]:
+    if not patterns:
+        return []
+    ids = [p.pk for p in patterns]
+    mistakes = Mistake.objects.filter(owner=owner, pattern_id__in=ids)
+    counts = {
+        row["pattern_id"]: row
+        for row in mistakes.values("pattern_id").annotate(
+            all=Count("id"), recent=Count("id", filter=_in_recent(writing))
+        )
+    }
+    latest = (
+        mistakes.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("pattern_id")],
+                order_by=[F("made_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=quotes)
+        .select_related("message")
+        .order_by("pattern_id", "rank")
+    )
+    quoted: dict[int, list[QuotedMistake]] = defaultdict(list)
+    for mistake in latest:
+        excerpt = quote(
+            mistake.message.text, start=mistake.start, end=mistake.end, original=mistake.original
+        )
+        quoted[mistake.pattern_id].append(QuotedMistake(mistake, excerpt))
+    return [
+        PatternHistory(
+            pattern=pattern,
+            trend=writing.trend(
+                recent_mistakes=counts.get(pattern.pk, {}).get("recent", 0),
+                all_mistakes=counts.get(pattern.pk, {}).get("all", 0),
+            ),
+            quotes=quoted[pattern.pk],
+        )
+        for pattern in patterns
+    ]
+
+
+async def progress(owner: AbstractBaseUser, *, language: str) -> Series:
+    """Return the learner's progress in the language, per conversation (or week, or month)."""
+    return await sync_to_async(_progress)(owner, language)
+
+
+def _progress(owner: AbstractBaseUser, language: str) -> Series:
+    analysed = Q(messages__role=Message.Role.LEARNER, messages__analysis__isnull=False)
+    conversations = (
+        Conversation.objects.filter(owner=owner, language=language)
+        .annotate(words=Sum("messages__word_count", filter=analysed))
+        .values("id", "title", "created_at", "words", "review__estimated_level")
+        .order_by("created_at", "id")
+    )
+    mistakes: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        Mistake.objects.filter(owner=owner, language=language)
+        .values("conversation_id", "category")
+        .annotate(count=Count("id"))
+        .order_by()
+    ):
+        mistakes[row["conversation_id"]][row["category"]] = row["count"]
+    return series(
+        [
+            ConversationWriting(
+                conversation_id=row["id"],
+                title=row["title"],
+                started_at=row["created_at"],
+                words=row["words"] or 0,
+                mistakes=mistakes[row["id"]],
+                level=row["review__estimated_level"],
+            )
+            for row in conversations
+        ]
+    )
+
+
+async def learner_settings(owner: AbstractBaseUser) -> LearnerSettings:
+    """Return the learner's settings; the defaults (unsaved) until they change one."""
+    found = await LearnerSettings.objects.filter(owner=owner).afirst()
+    return found or LearnerSettings(owner=owner)
