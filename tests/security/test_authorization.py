@@ -14,7 +14,13 @@ from django.test import Client
 from django.urls import reverse
 
 from chat.models import Conversation, Job, Message, Review
-from tests.security.conftest import make_conversation, make_review, make_turn, make_user
+from tests.security.conftest import (
+    make_conversation,
+    make_mistake,
+    make_review,
+    make_turn,
+    make_user,
+)
 from tests.security.routes import API_OPERATIONS, SCHEMA, page_path, page_routes, parameters
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +52,7 @@ def world():
         "conversation_id": conversation.pk,
         "message_id": message.pk,
         "job_id": Job.objects.get(message=message, kind="analysis").pk,
+        "pattern_id": make_mistake(message).pk,
     }
     return {"owner": owner, "intruder": intruder, "ids": ids, "intruders_conversation": own.pk}
 
@@ -78,7 +85,7 @@ def test_every_route_that_takes_an_id_is_in_the_matrix(client):
     assert {(m, p) for p, ops in published.items() if "{" in p for m in ops} == set(API_WITH_IDS)
     routes = [path for _, path in API_WITH_IDS] + [page_routes()[n] for n in PAGES_WITH_IDS]
     for route in routes:
-        unknown = set(parameters(route)) - {"conversation_id", "message_id", "job_id"}
+        unknown = set(parameters(route)) - {"conversation_id", "message_id", "job_id", "pattern_id"}
         assert not unknown, f"{route}: add {unknown} to the world fixture's ids"
     for method, path in API_WITH_IDS:
         if "requestBody" in SCHEMA["paths"][path][method]:

@@ -11,9 +11,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from chat.models import Conversation, Job, Message, Review
+from chat.models import Conversation, Job, LearnerSettings, Message, Review
 from tests.helpers import PASSWORD
-from tests.security.conftest import make_conversation, make_turn, make_user
+from tests.security.conftest import make_conversation, make_mistake, make_turn, make_user
 from tests.security.routes import SCHEMA, page_path, page_routes
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,7 @@ API_BODIES = {
     "/api/auth/login": {"username": "owner", "password": PASSWORD},
     "/api/conversations": {"language": "de", "feedback_language": "en", "level": "B1"},
     "/api/conversations/{conversation_id}/messages": {"text": "Hola"},
+    "/api/settings": {"tutor_remembers": False},
 }
 # Every page that takes a POST, with a valid form for it; the others must refuse a POST too.
 PAGE_FORMS = {
@@ -32,6 +33,7 @@ PAGE_FORMS = {
     "login": {"username": "owner", "password": PASSWORD},
     "logout": {},
     "new-conversation": {"language": "de", "feedback_language": "en", "level": "B1"},
+    "learner-settings": {},
 }
 PAGES = sorted(page_routes())
 
@@ -45,6 +47,7 @@ def world():
         "conversation_id": conversation.pk,
         "message_id": message.pk,
         "job_id": Job.objects.get(message=message, kind="analysis").pk,
+        "pattern_id": make_mistake(message).pk,
     }
     return {"owner": owner, "ids": ids}
 
@@ -63,6 +66,7 @@ def stored() -> list:
         sorted(Message.objects.values_list("pk", "text")),
         sorted(Job.objects.values_list("pk", "state", "celery_task_id")),
         Review.objects.count(),
+        sorted(LearnerSettings.objects.values_list("owner_id", "tutor_remembers")),
     ]
 
 

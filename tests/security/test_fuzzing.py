@@ -144,7 +144,7 @@ def test_a_nul_character_is_422_not_a_database_error(path, body):
 def test_an_id_that_is_not_a_number_is_a_declared_422(path):
     client, token = logged_in_with_token(make_user("fuzzy"))
     method = next(iter(PUBLISHED["paths"][path]))
-    url = path.format(conversation_id="null,null", job_id="x")
+    url = path.format(conversation_id="null,null", job_id="x", pattern_id="1e3")
     body = {"text": "Hola"} if path.endswith("/messages") else {}
     response = getattr(client, method)(
         url, body, content_type="application/json", HTTP_X_CSRFTOKEN=token
