@@ -1,8 +1,9 @@
-"""The progress charts, drawn on the server: the shapes of each panel, computed here and written
-out as SVG by chat/templates/chat/history/_panel.svg.
+"""The progress charts, drawn on the server: each panel's shapes, written out as SVG here (a
+template would spend most of the page's time on a few hundred shapes), and the figures of the
+table behind them.
 
 No script and no style attribute (the site's CSP forbids inline styles): every shape carries a
-class that findus.css colours, and positions are SVG attributes.
+class that findus.css colours, and positions are SVG attributes. Text is escaped.
 """
 
 from __future__ import annotations
@@ -10,7 +11,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 from chat.history.progress import CATEGORIES, Point, Series
+from chat.history.trends import NO_FIGURE, format_rate
 from chat.languages import LEVELS
 
 WIDTH = 560
@@ -73,6 +79,46 @@ class Panel:
     def label_y(self) -> int:
         return self.height - 8
 
+    @property
+    def svg(self) -> SafeString:
+        """Return the panel as an inline SVG element, hidden from screen readers (the table
+        behind the charts says the same)."""
+        parts = [
+            f'<svg class="chart" viewBox="0 0 {self.width} {self.height}" aria-hidden="true" '
+            'focusable="false">'
+        ]
+        for tick in self.y_ticks:
+            parts.append(
+                f'<line class="grid" x1="{self.left}" x2="{self.right}" y1="{tick.position}" '
+                f'y2="{tick.position}"/><text class="tick" x="{self.left - 6}" '
+                f'y="{tick.position}" text-anchor="end" dominant-baseline="middle">'
+                f"{escape(tick.label)}</text>"
+            )
+        for bar in self.bars:
+            parts.append(
+                f'<rect class="{bar.css}" x="{bar.x}" y="{bar.y}" width="{bar.width}" '
+                f'height="{bar.height}"><title>{escape(bar.title)}</title></rect>'
+            )
+        if self.line:
+            parts.append(f'<polyline class="level-line" points="{self.line}"/>')
+        for dot in self.dots:
+            parts.append(
+                f'<circle class="level-dot" cx="{dot.x}" cy="{dot.y}" r="4">'
+                f"<title>{escape(dot.title)}</title></circle>"
+            )
+        parts.append(
+            f'<line class="axis" x1="{self.left}" x2="{self.right}" y1="{self.bottom}" '
+            f'y2="{self.bottom}"/>'
+        )
+        for tick in self.x_ticks:
+            parts.append(
+                f'<text class="tick" x="{tick.position}" y="{self.label_y}" '
+                f'text-anchor="middle">{escape(tick.label)}</text>'
+            )
+        parts.append("</svg>")
+        # Every value above is a number, a class name from this module, or escaped text.
+        return mark_safe("".join(parts))  # noqa: S308
+
 
 @dataclass(frozen=True)
 class Charts:
@@ -88,6 +134,36 @@ def draw(series: Series) -> Charts:
         words=_words_panel(points, series.granularity),
         levels=_levels_panel(points, series.granularity) if series.levels else None,
     )
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the table behind the charts, its figures written out."""
+
+    label: str
+    url: str  # the conversation's page, when the row is one conversation
+    conversations: int
+    cells: list[str]  # words, mistakes per 100 words, then per category, then the level
+
+
+def figures(series: Series) -> list[Row]:
+    """Return the table behind the charts: a row per point, oldest first."""
+    return [
+        Row(
+            label=point.label,
+            url=reverse("conversation", args=[point.conversation_id])
+            if point.conversation_id
+            else "",
+            conversations=point.conversations,
+            cells=[
+                str(point.words),
+                format_rate(point.rate),
+                *(format_rate(point.rates[category]) for category in CATEGORIES),
+                point.level or NO_FIGURE,
+            ],
+        )
+        for point in series.points
+    ]
 
 
 def _slots(panel: Panel, count: int) -> tuple[float, float]:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, Max, Q, Sum, Window
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
@@ -52,6 +52,10 @@ class PatternHistory:
     pattern: MistakePattern
     trend: Trend
     quotes: list[QuotedMistake]
+
+    @property
+    def url(self) -> str:
+        return reverse("mistake-pattern", kwargs={"pattern_id": self.pattern.pk})
 
 
 @dataclass(frozen=True)
@@ -93,19 +97,25 @@ def _mistakes_overview(
     owner: AbstractBaseUser, language: str, sort: Sort, page: int
 ) -> MistakesOverview:
     writing = _writing(owner, language)
-    mistakes = Mistake.objects.filter(owner=owner, language=language)
-    counts = mistakes.aggregate(all=Count("id"), recent=Count("id", filter=_in_recent(writing)))
-    patterns = MistakePattern.objects.filter(owner=owner, language=language, occurrences__gt=0)
-    total = patterns.count()
+    # Every pattern's counts at once: the language's totals, and the page's patterns' trends.
+    counts = _counts(Mistake.objects.filter(owner=owner, language=language), writing)
+    total = len(counts)
     pages = max(1, math.ceil(total / PATTERNS_PER_PAGE))
     page = min(max(page, 1), pages)
     start = (page - 1) * PATTERNS_PER_PAGE
-    shown = list(patterns.order_by(*ORDER[sort])[start : start + PATTERNS_PER_PAGE])
+    shown = list(
+        MistakePattern.objects.filter(owner=owner, language=language, occurrences__gt=0).order_by(
+            *ORDER[sort]
+        )[start : start + PATTERNS_PER_PAGE]
+    )
     return MistakesOverview(
         language=language,
         writing=writing,
-        trend=writing.trend(recent_mistakes=counts["recent"], all_mistakes=counts["all"]),
-        patterns=_histories(owner, shown, writing, QUOTES_PER_PATTERN),
+        trend=writing.trend(
+            recent_mistakes=sum(recent for _, recent in counts.values()),
+            all_mistakes=sum(every for every, _ in counts.values()),
+        ),
+        patterns=_histories(owner, shown, writing, QUOTES_PER_PATTERN, counts),
         sort=sort,
         page=page,
         pages=pages,
@@ -123,12 +133,19 @@ def _pattern_history(owner: AbstractBaseUser, pattern_id: int) -> PatternHistory
     if pattern is None:
         return None
     writing = _writing(owner, pattern.language)
-    return _histories(owner, [pattern], writing, QUOTES_ON_A_PATTERN_PAGE)[0]
+    counts = _counts(Mistake.objects.filter(owner=owner, pattern=pattern), writing)
+    return _histories(owner, [pattern], writing, QUOTES_ON_A_PATTERN_PAGE, counts)[0]
 
 
 def _writing(owner: AbstractBaseUser, language: str) -> Writing:
-    """Return the learner's analysed words per conversation in the language, split into recent
-    and earlier (chat/history/trends.py says why only analysed words count)."""
+    """Return the learner's analysed words in the language, split into recent and earlier."""
+    return split_writing(list(_words_by_conversation(owner, language).items()))
+
+
+def _words_by_conversation(owner: AbstractBaseUser, language: str) -> dict[int, int]:
+    """Return the analysed words of each of the learner's conversations in the language that
+    has some, oldest conversation first (chat/history/trends.py says why only analysed words
+    count)."""
     rows = (
         Message.objects.filter(
             conversation__owner=owner,
@@ -140,28 +157,37 @@ def _writing(owner: AbstractBaseUser, language: str) -> Writing:
         .annotate(words=Sum("word_count"))
         .order_by("conversation__created_at", "conversation_id")
     )
-    return split_writing([(row["conversation_id"], row["words"]) for row in rows])
+    return {row["conversation_id"]: row["words"] for row in rows}
 
 
 def _in_recent(writing: Writing) -> Q:
     return Q(conversation_id__in=writing.recent_conversation_ids)
 
 
+def _counts(mistakes: QuerySet[Mistake], writing: Writing) -> dict[int, tuple[int, int]]:
+    """Return each pattern's number of mistakes, in all and in recent conversations."""
+    rows = (
+        mistakes.values("pattern_id")
+        .annotate(every=Count("id"), recent=Count("id", filter=_in_recent(writing)))
+        .order_by()
+    )
+    return {row["pattern_id"]: (row["every"], row["recent"]) for row in rows}
+
+
 def _histories(
-    owner: AbstractBaseUser, patterns: list[MistakePattern], writing: Writing, quotes: int
+    owner: AbstractBaseUser,
+    patterns: list[MistakePattern],
+    writing: Writing,
+    quotes: int,
+    counts: dict[int, tuple[int, int]],
 ) -> list[PatternHistory]:
     if not patterns:
         return []
-    ids = [p.pk for p in patterns]
-    mistakes = Mistake.objects.filter(owner=owner, pattern_id__in=ids)
-    counts = {
-        row["pattern_id"]: row
-        for row in mistakes.values("pattern_id").annotate(
-            all=Count("id"), recent=Count("id", filter=_in_recent(writing))
-        )
-    }
-    latest = (
-        mistakes.annotate(
+    # Rank the narrow mistake rows first, then read the few messages quoted: in one query the
+    # planner cannot tell how few rows the ranking keeps, and joins every mistake's message.
+    ranked = list(
+        Mistake.objects.filter(owner=owner, pattern_id__in=[p.pk for p in patterns])
+        .annotate(
             rank=Window(
                 RowNumber(),
                 partition_by=[F("pattern_id")],
@@ -169,8 +195,12 @@ def _histories(
             )
         )
         .filter(rank__lte=quotes)
+        .values_list("pk", flat=True)
+    )
+    latest = (
+        Mistake.objects.filter(pk__in=ranked)
         .select_related("message")
-        .order_by("pattern_id", "rank")
+        .order_by("pattern_id", "-made_at", "-id")
     )
     quoted: dict[int, list[QuotedMistake]] = defaultdict(list)
     for mistake in latest:
@@ -182,8 +212,8 @@ def _histories(
         PatternHistory(
             pattern=pattern,
             trend=writing.trend(
-                recent_mistakes=counts.get(pattern.pk, {}).get("recent", 0),
-                all_mistakes=counts.get(pattern.pk, {}).get("all", 0),
+                recent_mistakes=counts.get(pattern.pk, (0, 0))[1],
+                all_mistakes=counts.get(pattern.pk, (0, 0))[0],
             ),
             quotes=quoted[pattern.pk],
         )
@@ -197,13 +227,7 @@ async def progress(owner: AbstractBaseUser, *, language: str) -> Series:
 
 
 def _progress(owner: AbstractBaseUser, language: str) -> Series:
-    analysed = Q(messages__role=Message.Role.LEARNER, messages__analysis__isnull=False)
-    conversations = (
-        Conversation.objects.filter(owner=owner, language=language)
-        .annotate(words=Sum("messages__word_count", filter=analysed))
-        .values("id", "title", "created_at", "words", "review__estimated_level")
-        .order_by("created_at", "id")
-    )
+    words = _words_by_conversation(owner, language)
     mistakes: dict[int, dict[str, int]] = defaultdict(dict)
     for row in (
         Mistake.objects.filter(owner=owner, language=language)
@@ -212,13 +236,18 @@ def _progress(owner: AbstractBaseUser, language: str) -> Series:
         .order_by()
     ):
         mistakes[row["conversation_id"]][row["category"]] = row["count"]
+    conversations = (
+        Conversation.objects.filter(owner=owner, language=language, pk__in=list(words))
+        .values("id", "title", "created_at", "review__estimated_level")
+        .order_by("created_at", "id")
+    )
     return series(
         [
             ConversationWriting(
                 conversation_id=row["id"],
                 title=row["title"],
                 started_at=row["created_at"],
-                words=row["words"] or 0,
+                words=words[row["id"]],
                 mistakes=mistakes[row["id"]],
                 level=row["review__estimated_level"],
             )

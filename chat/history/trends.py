@@ -22,6 +22,8 @@ MORE_FREQUENT_RATIO = 1.25
 # predicts for the recent words: one mistake less in a short stretch of writing proves nothing.
 MIN_MISTAKES_APART = 1.0
 
+NO_FIGURE = "\u2013"  # an en dash, where there is nothing to count against
+
 Direction = Literal["rarer", "more_frequent", "steady", "not_enough_writing"]
 
 DIRECTION_TEXT = {
@@ -30,6 +32,10 @@ DIRECTION_TEXT = {
     "steady": "about as often as before",
     "not_enough_writing": "not enough writing yet to tell",
 }
+
+
+def format_rate(rate: float | None) -> str:
+    return NO_FIGURE if rate is None else f"{rate:.1f}"
 
 
 def per_100_words(mistakes: int, words: int) -> float | None:
@@ -76,6 +82,11 @@ class Trend:
     @property
     def text(self) -> str:
         return DIRECTION_TEXT[self.direction]
+
+    @property
+    def rates_text(self) -> tuple[str, str]:
+        """Return the two rates as the pages write them, e.g. ("0.6", "3.4")."""
+        return tuple(format_rate(rate) for rate in (self.recent_rate, self.earlier_rate))
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ async def progress(request: HttpRequest) -> HttpResponse:
         context.update(
             series=series,
             charts=chart.draw(series) if series.points else None,
+            rows=chart.figures(series),
             categories=CATEGORIES,
         )
     return await _render(request, "chat/history/progress.html", context)
