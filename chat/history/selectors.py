@@ -7,6 +7,7 @@ quotes per pattern in one windowed query.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from chat.history.progress import ConversationWriting, Series, series
 from chat.history.quotes import Quote, quote
@@ -42,6 +45,10 @@ class QuotedMistake:
     quote: Quote
 
     @property
+    def made_on(self) -> str:
+        return _day(self.mistake.made_at)
+
+    @property
     def url(self) -> str:
         page = reverse("conversation", kwargs={"conversation_id": self.mistake.conversation_id})
         return f"{page}#turn-{self.mistake.message_id}"
@@ -56,6 +63,20 @@ class PatternHistory:
     @property
     def url(self) -> str:
         return reverse("mistake-pattern", kwargs={"pattern_id": self.pattern.pk})
+
+    @property
+    def first_seen_on(self) -> str:
+        return _day(self.pattern.first_seen_at)
+
+    @property
+    def last_seen_ago(self) -> str:
+        return timesince(self.pattern.last_seen_at, depth=1)
+
+
+def _day(moment: dt.datetime) -> str:
+    """Return the learner's day of `moment`, e.g. "6 Jan 2025" (written here, not by the
+    template's date filter: a page shows many and the filter is slow)."""
+    return timezone.localtime(moment).strftime("%-d %b %Y")
 
 
 @dataclass(frozen=True)
