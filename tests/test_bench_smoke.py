@@ -117,3 +117,19 @@ def test_the_profiler_says_where_the_cpu_goes(results, target):
     # The process sampled is findus' own: its code shows on the stacks.
     assert any(("chat/" in frame or "workers/" in frame) for frame, _ in data["inclusive_top"])
     assert (results / f"profile_{target}.txt").read_text().startswith(f"{target}: ")
+
+
+def test_the_learner_history_benchmark_measures_every_page(results):
+    data = run_benchmark("learner_history", results)
+    assert set(data["pages"]) == {
+        "mistakes_page",
+        "mistakes_api",
+        "pattern_page",
+        "progress_page",
+        "progress_api",
+    }
+    assert data["seed"]["mistakes"] > 0 and data["seed"]["messages"] == 40
+    for name, page in data["pages"].items():
+        latency = page["latency_ms"]
+        assert 0 < latency["p50"] <= latency["p95"] <= latency["p99"] <= latency["max"], name
+        assert 0 < page["queries"] <= 12, name
