@@ -168,20 +168,21 @@ def test_the_mistakes_reach_the_instructions_as_one_line_of_data():
 
 def test_the_offline_tutor_first_invites_the_learner_to_use_the_corrected_forms():
     focus = [
-        {"category": "spelling", "original": "cassa", "suggestion": "casa"},
+        {"category": "spelling", "original": "tambien", "suggestion": "también"},
         {"category": "grammar", "original": "el", "suggestion": "él"},
-        {"category": "punctuation", "original": "Hola", "suggestion": "Hola,"},
+        {"category": "spelling", "original": "pero", "suggestion": "perro"},  # not sure enough
+        {"category": "spelling", "original": "qeu", "suggestion": "que"},
     ]
     first = tutor_reply(learner_text="Hola, soy Ana.", language="es", level="A2", turn=1,
                         focus=focus)  # fmt: skip
-    assert "Intenta usar: “casa”, “él”." in first
+    assert "Intenta usar: “también”, “él”, “que”." in first
     assert first.endswith("?")  # and then its question
     later = tutor_reply(learner_text="Me gusta.", language="es", level="A2", turn=2, focus=focus)
     assert "Intenta usar" not in later
     french = tutor_reply(learner_text="Salut.", language="fr", level="B1", turn=1,
-                         focus=[{"category": "spelling", "original": "maisson",
-                                 "suggestion": "maison"}])  # fmt: skip
-    assert "Essaie d\u2019utiliser : « maison »." in french
+                         focus=[{"category": "spelling", "original": "diner",
+                                 "suggestion": "dîner"}])  # fmt: skip
+    assert "Essaie d\u2019utiliser : « dîner »." in french
 
 
 @pytest.mark.parametrize(
@@ -192,9 +193,13 @@ def test_the_offline_tutor_first_invites_the_learner_to_use_the_corrected_forms(
         {"category": "grammar", "original": "yo", "suggestion": "Yo"},  # a capital only
         {"category": "grammar", "original": "que que", "suggestion": ""},  # a removal
         {"category": "grammar", "original": "x", "suggestion": "una frase muy larga de cinco"},
+        # Other spelling corrections of the offline checker are right only about half the
+        # time on the learner corpora (bench/focus_quality.py): "panchina" is a real word.
+        {"category": "spelling", "original": "panchina", "suggestion": "banchina"},
+        {"category": "spelling", "original": "cassa", "suggestion": "casa"},
     ],
 )
-def test_the_offline_tutor_says_nothing_of_corrections_it_cannot_invite_to_use(item):
+def test_the_offline_tutor_says_nothing_of_corrections_it_is_not_sure_of(item):
     reply = tutor_reply(learner_text="Hola.", language="es", level="A2", turn=1, focus=[item])
     assert reply == tutor_reply(learner_text="Hola.", language="es", level="A2", turn=1)
 
@@ -204,12 +209,12 @@ def test_a_mistake_corrected_in_one_conversation_is_practised_in_the_next(client
     register(client)
     first = start_conversation(client)
     assert first["focus"] == []
-    post_message(client, first["id"], "Me gusta la cassa de mi abuela.")
+    post_message(client, first["id"], "Mi hermana tambien vive en Madrid.")
     wait_for_jobs(client, first["id"])
 
     second = start_conversation(client)
-    assert [item["label"] for item in second["focus"]] == ["cassa → casa"]
+    assert "tambien → también" in [item["label"] for item in second["focus"]]
     post_message(client, second["id"], "Hola, soy Ana.")
     detail = wait_for_jobs(client, second["id"])
     reply = detail["messages"][1]["text"]
-    assert "Intenta usar: “casa”." in reply
+    assert "Intenta usar: “también”." in reply
