@@ -249,3 +249,23 @@ def test_another_learners_patterns_are_not_shown_and_are_404(ana):
     assert client.get(f"/api/mistakes/patterns/{pattern_id}").status_code == 404
     assert client.get(f"/mistakes/patterns/{pattern_id}/").status_code == 404
     assert "cassa" not in client.get("/mistakes/?language=es").content.decode()
+
+
+def test_model_text_in_patterns_and_quotes_is_shown_as_text(ana):
+    conversation = history.conversation(ana)
+    text = 'Mi <img src=x onerror="alert(1)"> cassa.'
+    history.write(conversation, text, [("cassa", "<script>alert(2)</script>")])
+    client = logged_in(ana)
+    pattern_id = api_mistakes(client)["patterns"][0]["id"]
+    started = client.post(
+        "/api/conversations", {"language": "es", "feedback_language": "en", "level": "A2"},
+        content_type="application/json",
+    ).json()  # fmt: skip
+
+    for path in ("/mistakes/", f"/mistakes/patterns/{pattern_id}/",
+                 f"/conversations/{started['id']}/", "/progress/"):  # fmt: skip
+        page = client.get(path).content.decode()
+        assert "<script>alert" not in page and "<img src=x" not in page, path
+    page = client.get("/mistakes/").content.decode()
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
