@@ -258,7 +258,7 @@ def _progress(owner: AbstractBaseUser, language: str) -> Series:
     ):
         mistakes[row["conversation_id"]][row["category"]] = row["count"]
     conversations = (
-        Conversation.objects.filter(owner=owner, language=language, pk__in=list(words))
+        Conversation.objects.filter(owner=owner, language=language)
         .values("id", "title", "created_at", "review__estimated_level")
         .order_by("created_at", "id")
     )
@@ -268,7 +268,7 @@ def _progress(owner: AbstractBaseUser, language: str) -> Series:
                 conversation_id=row["id"],
                 title=row["title"],
                 started_at=row["created_at"],
-                words=words[row["id"]],
+                words=words.get(row["id"], 0),  # none analysed yet: no point
                 mistakes=mistakes[row["id"]],
                 level=row["review__estimated_level"],
             )
