@@ -1,8 +1,8 @@
 """Reads of a learner's history that both the pages and the API make, one function a question.
 
 Every read filters by the owner. Each makes a fixed number of queries however much the learner
-has written (tests/test_history_queries.py counts them): aggregates in the database, the few
-quotes per pattern in one windowed query.
+has written (tests/test_history_queries.py counts them): aggregates in the database, and the few
+quotes of each pattern picked by one windowed query.
 """
 
 from __future__ import annotations
