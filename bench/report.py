@@ -150,6 +150,26 @@ def end_to_end(data: dict[str, Any]) -> str:
     return markdown(rows)
 
 
+def learner_history(data: dict[str, Any]) -> str:
+    seed = data["seed"]
+    rows = [
+        {
+            "page": name,
+            "requests": page["requests"],
+            "p50 ms": page["latency_ms"]["p50"],
+            "p95 ms": page["latency_ms"]["p95"],
+            "p99 ms": page["latency_ms"]["p99"],
+            "queries": page["queries"],
+            "KB": round(page["bytes"] / 1024, 1),
+        }
+        for name, page in data["pages"].items()
+    ]
+    return (
+        f"{seed['conversations']} conversations, {seed['messages']} messages, "
+        f"{seed['mistakes']} mistakes.\n\n{markdown(rows)}"
+    )
+
+
 def main() -> None:
     for name, render in (
         ("fakemodel", fakemodel),
@@ -157,6 +177,7 @@ def main() -> None:
         ("worker_throughput", workers),
         ("end_to_end", end_to_end),
         ("scale", workers),
+        ("learner_history", learner_history),
     ):
         path = Path(RESULTS) / f"{name}.json"
         if not path.exists():

@@ -20,6 +20,7 @@ from chat import accounts, limits, schemas, selectors, services
 from chat.account.api import router as account_router
 from chat.events import conversation_stream
 from chat.exports.api import router as exports_router
+from chat.history import api as history_api
 from chat.models import Conversation
 from chat.practice import api as practice_api
 
@@ -53,6 +54,7 @@ api = NinjaAPI(
 api.add_router("", exports_router)
 api.add_router("", account_router)
 api.add_router("", practice_api.router)
+api.add_router("", history_api.router)
 
 
 @api.exception_handler(services.InvalidInput)

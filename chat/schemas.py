@@ -93,6 +93,16 @@ class LearnerMessageOut(MessageOut):
     analysis: AnalysisOut | None = None
 
 
+class FocusOut(Schema):
+    """A mistake pattern the tutor was asked to help practise, with its latest correction."""
+
+    pattern_id: int
+    label: str
+    category: Category
+    original: str
+    suggestion: str
+
+
 class ConversationOut(Schema):
     id: int
     language: str
@@ -103,6 +113,10 @@ class ConversationOut(Schema):
     created_at: datetime
     updated_at: datetime
     ended_at: datetime | None
+    focus: list[FocusOut] = Field(
+        description="What the tutor helps practise: the learner's most frequent recent mistakes "
+        "when the conversation began (empty if they turned the tutor's memory off)."
+    )
 
 
 class ConversationDetailOut(ConversationOut):

@@ -12,6 +12,7 @@ from django.utils import dateformat, timezone
 
 from chat import jobs
 from chat.history.mistakes import count_words
+from chat.history.remembering import practice_focus
 from chat.languages import LANGUAGES, LEVELS
 from chat.models import Conversation, Job, Message
 from chat.reruns import rerun_jobs
@@ -32,6 +33,8 @@ class NotRetryable(Exception):
 def start_conversation(
     *, owner: AbstractBaseUser, language: str, feedback_language: str, level: str
 ) -> Conversation:
+    """Start a conversation. If the learner lets the tutor remember, its tutor will help them
+    practise their most frequent recent mistakes in that language (`Conversation.focus`)."""
     _check_language("language", language)
     _check_language("feedback_language", feedback_language)
     if level not in LEVELS:
@@ -42,6 +45,8 @@ def start_conversation(
         feedback_language=feedback_language,
         level=level,
         title=conversation_title(f"{LANGUAGES[language]} conversation", timezone.localtime()),
+        # What the tutor will help practise, fixed when the conversation begins.
+        focus=practice_focus(owner=owner, language=language),
     )
 
 

@@ -4,6 +4,7 @@ from django.urls import path
 from chat import views
 from chat.account import views as account_views
 from chat.exports import views as exports_views
+from chat.history import views as history
 from chat.practice import views as practice_views
 
 urlpatterns = [
@@ -26,4 +27,8 @@ urlpatterns = [
     path("account/deleted/", account_views.account_deleted, name="account-deleted"),
     path("exports/", exports_views.exports, name="exports"),
     path("practice/", practice_views.practice, name="practice"),
+    path("mistakes/", history.mistakes, name="mistakes"),
+    path("mistakes/patterns/<int:pattern_id>/", history.mistake_pattern, name="mistake-pattern"),
+    path("progress/", history.progress, name="progress"),
+    path("settings/", history.learner_settings, name="learner-settings"),
 ]

@@ -140,3 +140,19 @@ def test_the_quality_benchmark_scores_the_offline_and_the_reference_model(tmp_pa
     assert offline["cpu_ms_p95"] > 0
     assert reference["reference"]["edit_f1"] == 1.0
     assert reference["reference"]["corrected_text_rebuilt_from_spans"] == 1.0
+
+
+def test_the_learner_history_benchmark_measures_every_page(results):
+    data = run_benchmark("learner_history", results)
+    assert set(data["pages"]) == {
+        "mistakes_page",
+        "mistakes_api",
+        "pattern_page",
+        "progress_page",
+        "progress_api",
+    }
+    assert data["seed"]["mistakes"] > 0 and data["seed"]["messages"] == 40
+    for name, page in data["pages"].items():
+        latency = page["latency_ms"]
+        assert 0 < latency["p50"] <= latency["p95"] <= latency["p99"] <= latency["max"], name
+        assert 0 < page["queries"] <= 12, name

@@ -8,7 +8,16 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from chat.models import Conversation, Export, GrammarAnalysis, Job, Message, Review
+from chat.history.mistakes import record_mistakes
+from chat.models import (
+    Conversation,
+    Export,
+    GrammarAnalysis,
+    Job,
+    Message,
+    MistakePattern,
+    Review,
+)
 from tests.helpers import PASSWORD
 
 
@@ -78,6 +87,14 @@ def make_turn(
             message=learner, issues=issues, corrected_text=text, summary=summary
         )
     return learner
+
+
+def make_mistake(message: Message, original: str = "cassa", suggestion: str = "casa"):
+    """Record a mistake of the message in its learner's history; return its pattern."""
+    (mistake,) = record_mistakes(
+        message=message, issues=[issue(message.text, original, suggestion, "Casa has one s.")]
+    )
+    return MistakePattern.objects.get(pk=mistake.pattern_id)
 
 
 def issue(text: str, original: str, suggestion: str, explanation: str) -> dict:

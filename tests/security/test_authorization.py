@@ -18,6 +18,7 @@ from tests.cards import make_card, make_practice_request
 from tests.security.conftest import (
     make_conversation,
     make_export,
+    make_mistake,
     make_review,
     make_turn,
     make_user,
@@ -61,6 +62,7 @@ def world():
         "export_id": make_export(owner).pk,
         "card_id": card.pk,
         "request_id": make_practice_request(owner, card).pk,
+        "pattern_id": make_mistake(message).pk,
     }
     return {"owner": owner, "intruder": intruder, "ids": ids, "intruders_conversation": own.pk}
 
@@ -97,7 +99,8 @@ def test_every_route_that_takes_an_id_is_in_the_matrix(client):
     routes = [path for _, path in API_WITH_IDS] + [page_routes()[n] for n in PAGES_WITH_IDS]
     for route in routes:
         unknown = set(parameters(route)) - {
-            "conversation_id", "message_id", "job_id", "export_id", "card_id", "request_id"
+            "conversation_id", "message_id", "job_id", "export_id", "card_id", "request_id",
+            "pattern_id",
         }  # fmt: skip
         assert not unknown, f"{route}: add {unknown} to the world fixture's ids"
     for method, path in API_WITH_IDS:

@@ -11,10 +11,19 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from chat.models import Card, CardReview, Conversation, Job, Message, PracticeRequest, Review
+from chat.models import (
+    Card,
+    CardReview,
+    Conversation,
+    Job,
+    LearnerSettings,
+    Message,
+    PracticeRequest,
+    Review,
+)
 from tests.cards import make_card
 from tests.helpers import PASSWORD
-from tests.security.conftest import make_conversation, make_turn, make_user
+from tests.security.conftest import make_conversation, make_mistake, make_turn, make_user
 from tests.security.routes import SCHEMA, page_path, page_routes
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +40,7 @@ API_BODIES = {
     "/api/practice/cards/{card_id}/check": {"typed": "casa"},
     "/api/practice/cards/{card_id}/review": {"typed": "casa", "rating": "good"},
     "/api/practice/more": {"card_id": "{card_id}"},
+    "/api/settings": {"tutor_remembers": False},
 }
 # Every page that takes a POST, with a valid form for it; the others must refuse a POST too.
 PAGE_FORMS = {
@@ -40,6 +50,7 @@ PAGE_FORMS = {
     "new-conversation": {"language": "de", "feedback_language": "en", "level": "B1"},
     "exports": {"format": "anki", "language": ""},
     "account-delete": {"password": PASSWORD},
+    "learner-settings": {},
 }
 PAGES = sorted(page_routes())
 
@@ -54,6 +65,7 @@ def world():
         "message_id": message.pk,
         "job_id": Job.objects.get(message=message, kind="analysis").pk,
         "card_id": make_card(owner).pk,
+        "pattern_id": make_mistake(message).pk,
     }
     return {"owner": owner, "ids": ids}
 
@@ -75,6 +87,7 @@ def stored() -> list:
         sorted(Card.objects.values_list("pk", "suspended", "due")),
         CardReview.objects.count(),
         PracticeRequest.objects.count(),
+        sorted(LearnerSettings.objects.values_list("owner_id", "tutor_remembers")),
     ]
 
 

@@ -145,8 +145,9 @@ def test_an_id_that_is_not_a_number_is_a_declared_422(path):
     client, token = logged_in_with_token(make_user("fuzzy"))
     method = next(iter(PUBLISHED["paths"][path]))
     url = path.format(
-        conversation_id="null,null", job_id="x", export_id="1.5", card_id="x", request_id="x"
-    )
+        conversation_id="null,null", job_id="x", export_id="1.5", card_id="x", request_id="x",
+        pattern_id="1e3",
+    )  # fmt: skip
     body = {"text": "Hola"} if path.endswith("/messages") else {}
     response = getattr(client, method)(
         url, body, content_type="application/json", HTTP_X_CSRFTOKEN=token

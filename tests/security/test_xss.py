@@ -20,8 +20,9 @@ from django.test import Client
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
+from chat.history.mistakes import record_mistakes
 from chat.live import conversation_channel as channel_name
-from chat.models import Job
+from chat.models import Job, MistakePattern
 from tests.browsers import chromium
 from tests.processes import start_uvicorn
 from tests.security.conftest import (
@@ -62,6 +63,8 @@ def hostile_conversation(owner):
         issue(text, "cassa", JS_LINK, f"{FOREIGN_IMAGE} {ONERROR}"),
     ]
     first = make_turn(conversation, text=text, reply=PAYLOAD, issues=issues, summary=PAYLOAD)
+    # In the learner's history too (a category is checked on arrival, so only the texts).
+    record_mistakes(message=first, issues=[{**issues[0], "category": "agreement"}, issues[1]])
     second = make_turn(conversation, text="Otra", reply_state="failed", analysis_state="running")
     Job.objects.filter(message=second, kind="reply").update(last_error=PAYLOAD)
     make_review(conversation, REVIEW_MARKDOWN)
@@ -112,7 +115,8 @@ def test_model_output_renders_inert_on_every_page_and_fragment():
     conversation, first, _ = hostile_conversation(owner)
     client = Client()
     client.force_login(owner)
-    ids = {"conversation_id": conversation.pk, "message_id": first.pk}
+    pattern = MistakePattern.objects.filter(owner=owner).first()
+    ids = {"conversation_id": conversation.pk, "message_id": first.pk, "pattern_id": pattern.pk}
     pages = {
         "the chat page": page_path("conversation", ids),
         "the turns fragment": page_path("turns", ids),
@@ -120,6 +124,9 @@ def test_model_output_renders_inert_on_every_page_and_fragment():
         "the review page": page_path("review", ids),
         "the review fragment": page_path("review", ids) + "?fragment=1",
         "the home page": page_path("home", ids),
+        "my mistakes": page_path("mistakes", ids) + "?language=es",
+        "a mistake pattern": page_path("mistake-pattern", ids),
+        "my progress": page_path("progress", ids) + "?language=es",
     }
     for what, path in pages.items():
         response = client.get(path)
@@ -134,6 +141,8 @@ def test_model_output_renders_inert_on_every_page_and_fragment():
             assert "Your tutor could not answer this time." in shown, what
         if "review" in what:
             assert "Well done." in shown, what
+        if "mistake" in what:
+            assert SCRIPT in shown and JS_LINK in shown, what
 
 
 @pytest.mark.django_db
@@ -161,7 +170,8 @@ def csp(header: str) -> dict[str, list[str]]:
 def test_every_page_sends_a_csp_without_inline_script_or_foreign_images():
     owner = make_user("owner")
     conversation, first, _ = hostile_conversation(owner)
-    ids = {"conversation_id": conversation.pk, "message_id": first.pk}
+    pattern = MistakePattern.objects.filter(owner=owner).first()
+    ids = {"conversation_id": conversation.pk, "message_id": first.pk, "pattern_id": pattern.pk}
     anonymous, logged_in = Client(), Client()
     logged_in.force_login(owner)
     for name in page_routes():

@@ -53,7 +53,9 @@ async def _stream_reply(job: Job, history: list[ModelMessage]) -> Done:
         message_history=history,
         model=ai.current_model(),
         model_settings=ai.model_settings(),
-        instructions=tutor_instructions(language=conversation.language, level=conversation.level),
+        instructions=tutor_instructions(
+            language=conversation.language, level=conversation.level, focus=conversation.focus
+        ),
     ) as run:
         async for delta in run.stream_text(delta=True, debounce_by=DELTA_INTERVAL):
             parts.append(delta)

@@ -32,7 +32,7 @@ from workers.offline.exercises import build_exercises
 from workers.offline.lexicon import describe_dictionaries
 from workers.offline.review import build_review
 from workers.offline.tutor import tutor_reply
-from workers.prompts import parse_job_payload, parse_tutor_settings
+from workers.prompts import parse_job_payload, parse_tutor_focus, parse_tutor_settings
 
 log = logging.getLogger("findus.offline")
 
@@ -109,6 +109,7 @@ def answer_for(messages: list[ModelMessage], info: AgentInfo) -> Answer:
         level=settings.get("level", "A1"),
         # The history the caller passes is the conversation so far, this message included.
         turn=len(user_prompts(messages)),
+        focus=parse_tutor_focus(info.instructions),
     )
 
 

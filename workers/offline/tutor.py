@@ -14,6 +14,8 @@ turn and the text, so the same conversation replays the same way.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 SIMPLE_LEVELS = ("A1", "A2")
@@ -246,12 +248,34 @@ def answer_to(question: str, language: str) -> str | None:
     return None
 
 
+# The first reply's invitation to use the correct forms of the learner's recent mistakes
+# (Conversation.focus), each form in the language's quotation marks.
+PRACTICE_INVITATIONS: dict[str, tuple[str, str]] = {
+    "en": ("Let's practise what was tricky for you recently. Try to use: {forms}.", "“{}”"),
+    "es": ("Practiquemos lo que te ha costado últimamente. Intenta usar: {forms}.", "“{}”"),
+    "de": ("Lass uns üben, was dir zuletzt schwergefallen ist. Versuch, Folgendes zu "
+           "verwenden: {forms}.", "„{}“"),
+    "fr": ("Entraînons-nous sur ce qui t’a posé problème récemment. Essaie d’utiliser : "
+           "{forms}.", "« {} »"),
+    "it": ("Esercitiamoci su ciò che ti è stato difficile di recente. Prova a usare: {forms}.",
+           "“{}”"),
+    "pt": ("Vamos praticar o que tem sido difícil para você. Tente usar: {forms}.", "“{}”"),
+}  # fmt: skip
+# Only corrections that are words to use: not a punctuation mark, a capital letter or a removal.
+PRACTISED_CATEGORIES = ("spelling", "accent", "agreement", "verb_form", "word_choice")
+
 # A run of text up to a sentence end that holds at least one word.
 SENTENCE = re.compile(r"[^.!?…\n]*\w[^.!?…\n]*")
 
 
-def tutor_reply(*, learner_text: str, language: str, level: str, turn: int) -> str:
-    """Return the tutor's answer to the learner's `turn`-th message (the first is turn 1)."""
+def tutor_reply(
+    *, learner_text: str, language: str, level: str, turn: int, focus: Sequence[dict] = ()
+) -> str:
+    """Return the tutor's answer to the learner's `turn`-th message (the first is turn 1).
+
+    With a `focus` (the learner's recent mistakes), the first answer invites them to use the
+    corrected forms, quoted as the analyses gave them and never built into new sentences.
+    """
     texts = TUTOR_TEXTS.get(language, TUTOR_TEXTS["en"])
     parts = []
     if turn <= 1:
@@ -263,10 +287,56 @@ def tutor_reply(*, learner_text: str, language: str, level: str, turn: int) -> s
     elif fragment:
         ack = texts.acks[(turn + len(learner_text)) % len(texts.acks)]
         parts.append(ack.format(fragment=fragment))
+    if turn <= 1 and (invitation := practice_invitation(language, focus)):
+        parts.append(invitation)
     questions = texts.simple if level in SIMPLE_LEVELS else texts.open
     # By turn, so that consecutive replies never ask the same question.
     parts.append(questions[turn % len(questions)])
     return " ".join(parts)
+
+
+def practice_invitation(language: str, focus: Sequence[dict]) -> str:
+    """Return the invitation to use the corrected forms of `focus`, or "" if none is usable.
+
+    Only near misses are invited (see `is_near_miss`): the offline checker's other spelling
+    corrections are too often wrong to tell a learner to use them.
+    """
+    template, quoted = PRACTICE_INVITATIONS.get(language, PRACTICE_INVITATIONS["en"])
+    forms: list[str] = []
+    for item in focus:
+        form = str(item.get("suggestion") or "").strip()
+        original = str(item.get("original") or "").strip()
+        usable = item.get("category") in PRACTISED_CATEGORIES and is_near_miss(original, form)
+        if usable and form not in forms:
+            forms.append(form)
+    if not forms:
+        return ""
+    return template.format(forms=", ".join(quoted.format(form) for form in forms))
+
+
+def is_near_miss(original: str, form: str) -> bool:
+    """Whether `form` is `original` with only its accents changed, or with two neighbouring
+    letters swapped. On the learner corpora the annotators confirm 54 of 58 such corrections by
+    the offline checker, against about half of its other ones (bench/focus_quality.py)."""
+    if not any(character.isalpha() for character in form):
+        return False
+    written, meant = original.casefold(), form.casefold()
+    if written == meant:
+        return False  # a capital letter only
+    if _without_accents(written) == _without_accents(meant):
+        return True
+    apart = [i for i, (a, b) in enumerate(zip(written, meant, strict=False)) if a != b]
+    return (
+        len(written) == len(meant)
+        and len(apart) == 2
+        and apart[1] == apart[0] + 1
+        and written[apart[0]] == meant[apart[1]]
+        and written[apart[1]] == meant[apart[0]]
+    )
+
+
+def _without_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def echo_fragment(learner_text: str) -> str:
