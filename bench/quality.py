@@ -29,7 +29,7 @@ import re
 import statistics
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
@@ -68,8 +68,10 @@ class Sentence:
 
     @property
     def is_erroneous(self) -> bool:
+        # JFLEG has four annotators: where one left a sentence alone and three fixed a typo in
+        # it, the typo is real, and a flag on it is no false alarm.
         if self.kind == "parallel":
-            return all(_squash(ref) != _squash(self.text) for ref in self.refs)
+            return any(_squash(ref) != _squash(self.text) for ref in self.refs)
         return bool(self.errors) if self.kind == "ged" else False
 
     def gold_edits(self) -> list[list[GoldEdit]]:
@@ -279,7 +281,6 @@ def score(sentence: Sentence, result, tally: Tally, *, reference: bool) -> None:
     if sentence.kind != "parallel":
         return
     all_gold = {edit for edits in refs for edit in edits}
-    # As for the flags: a sentence that one annotator left alone has no correction to match.
     references = sentence.refs if sentence.is_erroneous else []
     for place in places:
         if is_concrete(place.suggestion):
@@ -296,8 +297,9 @@ def agrees(text: str, place: Place, references: list[str]) -> bool:
     """Return whether a suggestion writes what an annotator wrote at that place.
 
     It does when the text with the suggestion applied lies on a shortest way from the learner's
-    text to one of the references, counted in word edits: every word the suggestion changes,
-    adds or removes, that annotator changed, added or removed the same way ("tambien" ->
+    text to one of the references, counted in words removed and added: every word the
+    suggestion removes that annotator removed too, and every word it writes they wrote at that
+    place ("tambien" ->
     "también" where they rewrote "Mi mama tambien" as "A mi mamá también"), and nothing else.
     "buyed" -> "buyer" where they wrote "bought" is not on the way, nor is a fix that is half
     right.
@@ -315,13 +317,27 @@ def agrees(text: str, place: Place, references: list[str]) -> bool:
 
 
 def word_distance(a: list[str], b: list[str]) -> int:
-    """Return the fewest words to change, add or remove to turn `a` into `b`."""
+    """Return the fewest words to remove from `a` and add to turn it into `b`.
+
+    A changed word counts as one removed and one added: with a cheaper change, any word would
+    stand for any other, and a wrong word in the right place would look half right.
+    """
     # The texts share most words: compare only what lies between their common ends.
     while a and b and a[0] == b[0]:
         a, b = a[1:], b[1:]
     while a and b and a[-1] == b[-1]:
         a, b = a[:-1], b[:-1]
-    return distance(a, b)
+    return len(a) + len(b) - 2 * common_subsequence(a, b)
+
+
+def common_subsequence(a: list[str], b: list[str]) -> int:
+    """Return the length of the longest sequence of words found in order in both."""
+    row = [0] * (len(b) + 1)
+    for word in a:
+        diagonal = 0
+        for j, other in enumerate(b, start=1):
+            diagonal, row[j] = row[j], diagonal + 1 if word == other else max(row[j], row[j - 1])
+    return row[-1]
 
 
 def score_reference(sentence: Sentence, result, places: list[Place], tally: Tally) -> None:
@@ -358,8 +374,8 @@ def is_misspelling(sentence: Sentence, edit: GoldEdit) -> bool:
     return not judge_knows(original, sentence.lang)
 
 
-def distance(a: Sequence[str], b: Sequence[str]) -> int:
-    """Levenshtein distance, of letters in words or of words in texts."""
+def distance(a: str, b: str) -> int:
+    """Levenshtein distance."""
     row = list(range(len(b) + 1))
     for i, char_a in enumerate(a, start=1):
         previous, row = row, [i]
