@@ -7,6 +7,7 @@ learner to ignore it.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from dataclasses import dataclass
 
@@ -51,6 +52,9 @@ NO_SUGGESTION = "?"  # workers.edits.NO_SUGGESTION: flagged, but no sure correct
 MAX_CANDIDATES = 3
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words have too many neighbours to pick one
 DOMINANT_FREQUENCY = 20  # times more frequent than the runner-up, to be taught as the fix
+COMMON_ENGLISH = 1000  # occurrences in the English word list; "crime" has 124,464, "liber" 50
+ENDING = 2  # letters at the end of a word that make its form: casa/casas, felice/felici
+INFLECTING = set("aeiouyàèéìíòóùáâãêôõäöüsn")  # the letters endings are made of
 
 # Links, e-mail addresses, @names and #tags: not words to correct.
 # Quoted words too: a title or a foreign word ("«baguette»") is not the learner's spelling.
@@ -81,6 +85,32 @@ class Draft:
 
     def gap(self, before: Word, after: Word) -> str:
         return self.text[before.end : after.start]
+
+    def next_word(self, index: int) -> Word | None:
+        """Return the word after `words[index]` when only spaces part them, else None."""
+        if index + 1 < len(self.words):
+            following = self.words[index + 1]
+            if self.gap(self.words[index], following).isspace():
+                return following
+        return None
+
+    def previous_word(self, index: int) -> Word | None:
+        """Return the word before `words[index]` when only spaces part them, else None."""
+        if index > 0 and self.words[index].after == MID:
+            preceding = self.words[index - 1]
+            if self.gap(preceding, self.words[index]).isspace():
+                return preceding
+        return None
+
+    def sentence_of(self, index: int) -> list[Word]:
+        """Return the words of the sentence that `words[index]` belongs to."""
+        first = index
+        while first > 0 and self.words[first].after not in STARTS:
+            first -= 1
+        last = index + 1
+        while last < len(self.words) and self.words[last].after not in STARTS:
+            last += 1
+        return self.words[first:last]
 
     def issue(
         self,
@@ -136,6 +166,10 @@ def spelling_issues(draft: Draft) -> list[GrammarIssue]:
     for word in draft.words:
         if not _worth_checking(draft, word):
             continue
+        if lexicon.known_form(word.text, language=draft.language) is not None:
+            # Listed whole: "qual'è" would pass as "qual" and "è".
+            issues.append(_known_form_issue(draft, word.start, word.text))
+            continue
         for start, piece in _pieces(word, draft.language):
             issue = _spelling_issue(draft, word, start, piece)
             if issue is not None:
@@ -156,29 +190,20 @@ def _spelling_issue(draft: Draft, word: Word, start: int, piece: str) -> Grammar
             category="capitalisation",
             severity="minor",
         )
-    known_form = lexicon.known_form(piece, language=language)
-    if known_form is not None:
-        return draft.issue(
-            start=start,
-            end=end,
-            suggestion=match_case(piece, known_form),
-            key="known_form",
-            category="spelling" if " " in known_form else "verb_form",
-            severity="moderate",
-        )
+    if lexicon.known_form(piece, language=language) is not None:
+        return _known_form_issue(draft, start, piece)
     candidates = lexicon.corrections(piece, language=language)
     sure = sure_correction(piece, candidates, language=language)
     accent_only = sure is not None and (
-        lexicon.strip_accents(sure) == lexicon.strip_accents(piece.lower())
+        lexicon.strip_accents(sure.lower()) == lexicon.strip_accents(piece.lower())
     )
-    # Only a missing accent is marked on what may be a name ("Mexico" -> "México") or an
-    # English word ("opinion" -> "opinión"); otherwise a capitalised word is most likely a
-    # name, and an English word a loanword or a switch of language.
-    if not accent_only:
-        if piece[:1].isupper() and (sure is None or (word.after == MID and language != "de")):
-            return None
-        if language != "en" and lexicon.is_known(piece, language="en"):
-            return None
+    if piece[:1].isupper() and not _capital_word_to_mark(word, sure, candidates, language):
+        return None
+    # A common English word is most likely a loanword or a switch of language; only a missing
+    # accent is marked on it ("opinion" -> "opinión"). A rare one is rather a slip that happens
+    # to spell one ("Liber Ingo": "Lieber").
+    if not accent_only and language != "en" and _is_common_english(piece):
+        return None
     if sure is not None:
         return draft.issue(
             start=start,
@@ -188,8 +213,9 @@ def _spelling_issue(draft: Draft, word: Word, start: int, piece: str) -> Grammar
             category="accent" if accent_only else "spelling",
             severity="moderate",
         )
-    shown = [match_case(piece, c) for c in candidates[:MAX_CANDIDATES]]
-    if len(candidates) > MAX_CANDIDATES:
+    # A lone candidate would read as the fix, and it is not sure; more than a few help nobody.
+    shown = [match_case(piece, c) for c in candidates]
+    if not 1 < len(shown) <= MAX_CANDIDATES:
         shown = []
     return draft.issue(
         start=start,
@@ -202,28 +228,102 @@ def _spelling_issue(draft: Draft, word: Word, start: int, piece: str) -> Grammar
     )
 
 
+def _is_common_english(word: str) -> bool:
+    return (
+        lexicon.is_known(word, language="en")
+        and lexicon.word_frequency(word, language="en") >= COMMON_ENGLISH
+    )
+
+
+def _capital_word_to_mark(
+    word: Word, sure: str | None, candidates: tuple[str, ...], language: str
+) -> bool:
+    """Return whether an unknown word with a capital is a mistake rather than a name.
+
+    A capital at the start of a sentence hides nothing: a word with known words near it is
+    marked there as anywhere, one with none is most likely a name. German writes every noun with
+    a capital, so there a near word is offered as usual. Elsewhere a capital mid-sentence makes
+    a name, marked only when it lacks an accent and stays a name ("Mexico" -> "México", but not
+    "Frances" -> "francés").
+    """
+    if word.after != MID:
+        return bool(candidates)
+    if language == "de":
+        return sure is not None or 0 < len(candidates) <= MAX_CANDIDATES
+    plain = lexicon.strip_accents(word.text.lower())
+    return (
+        sure is not None and sure[:1].isupper() and (lexicon.strip_accents(sure.lower()) == plain)
+    )
+
+
+def _known_form_issue(draft: Draft, start: int, piece: str) -> GrammarIssue:
+    known_form = lexicon.known_form(piece, language=draft.language) or piece
+    return draft.issue(
+        start=start,
+        end=start + len(piece),
+        suggestion=match_case(piece, known_form),
+        key="known_form",
+        category="verb_form" if draft.language == "en" and " " not in known_form else "spelling",
+        severity="moderate",
+    )
+
+
 def sure_correction(word: str, candidates: tuple[str, ...], *, language: str) -> str | None:
-    """Return the one correction to teach for `word`, or None when it is not clear."""
+    """Return the one correction to teach for `word`, or None when it is not clear.
+
+    Learners' commonest slips are a missing accent and a letter written once or twice too often:
+    when one candidate is such a slip it is the fix, unless it is rare beside another candidate
+    ("Jahen": "Jahren", not "jähen") or both kinds fit ("Dammen": "Damen" or "dämmen"?). Any
+    other candidate must be the only one or far more frequent than the next, keep the first
+    letter (writers rarely get it wrong) and keep the ending: a different ending is another
+    form of the word ("felicio": "felici" or "felice"?), which only the sentence can choose.
+    """
     if not candidates:
         return None
     lowered = word.lower()
     plain = lexicon.strip_accents(lowered)
-    accents = [c for c in candidates if lexicon.strip_accents(c) == plain]
-    top = lexicon.word_frequency(candidates[0], language=language)
-    # Only an accent missing ("tambien", "über") is the likeliest fix, unless the accented word
-    # is rare beside another candidate ("Jahen": "Jahren", not "Jähen").
-    if len(accents) == 1 and lexicon.word_frequency(accents[0], language=language) * 100 >= top:
-        return accents[0]
-    # So is a letter written once or twice too often ("cassa" -> "casa", "sorela" -> "sorella").
+
+    def frequency(candidate: str) -> int:
+        return lexicon.word_frequency(candidate, language=language)
+
+    accents = [c for c in candidates if lexicon.strip_accents(c.lower()) == plain]
+    accents += [c for c in lexicon.accented(lowered, language=language) if c not in accents]
     doubled = [c for c in candidates if _differ_by_a_double(lowered, c.lower())]
-    if len(doubled) == 1 and lexicon.word_frequency(doubled[0], language=language) * 100 >= top:
-        return doubled[0]
+    top = frequency(candidates[0])
+    slips = [s for s in (accents, doubled) if len(s) == 1 and frequency(s[0]) * 100 >= top]
+    if len(slips) == 2:
+        # "citta": "città", not "cita"; but "Dammen": "Damen" or "dämmen"?
+        slips.sort(key=lambda s: -frequency(s[0]))
+        first, second = frequency(slips[0][0]), frequency(slips[1][0])
+        return slips[0][0] if first >= DOMINANT_FREQUENCY * max(second, 1) else None
+    if slips:
+        return slips[0][0]
+    if accents and doubled:
+        return None
     if len(lowered) < MIN_CORRECTED_LENGTH:
         return None
-    if len(candidates) == 1:
-        return candidates[0]
-    second = lexicon.word_frequency(candidates[1], language=language)
-    return candidates[0] if top >= DOMINANT_FREQUENCY * max(second, 1) else None
+    likeliest = candidates[0]
+    if len(candidates) > 1 and top < DOMINANT_FREQUENCY * max(frequency(candidates[1]), 1):
+        return None
+    return likeliest if is_slip(lowered, likeliest.lower()) else None
+
+
+def is_slip(word: str, correction: str) -> bool:
+    """Return whether `correction` mends a slip of the pen in `word` rather than its form.
+
+    Writers rarely get the first letter wrong. And a change among the last letters that touches
+    a vowel, an s or an n is most often another ending, the word's form ("felicio": "felici" or
+    "felice"?), which only the sentence can choose; "Wahrheid" -> "Wahrheit" is a slip.
+    """
+    if word[:1] != correction[:1]:
+        return False
+    if _swapped(word, correction):
+        return True
+    common = len(os.path.commonprefix([word, correction]))
+    ending, other_ending = word[common:], correction[common:]
+    if max(len(ending), len(other_ending)) > ENDING:
+        return True
+    return not any(letter in INFLECTING for letter in ending + other_ending)
 
 
 def _differ_by_a_double(a: str, b: str) -> bool:
@@ -233,6 +333,13 @@ def _differ_by_a_double(a: str, b: str) -> bool:
     return any(
         long[i] == long[i + 1] and long[:i] + long[i + 1 :] == short for i in range(len(long) - 1)
     )
+
+
+def _swapped(a: str, b: str) -> bool:
+    if len(a) != len(b):
+        return False
+    differ = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(differ) == 2 and differ[1] == differ[0] + 1 and a[differ[0]] == b[differ[1]]
 
 
 def _worth_checking(draft: Draft, word: Word) -> bool:
@@ -314,7 +421,14 @@ def sentence_starts_in_lower_case(draft: Draft) -> list[Word]:
         and is_plain_word(word.text)
         and not any(c.isupper() for c in word.text[1:])
         and not draft.is_ignored(word)
+        and not _is_list_marker(draft, word)
     ]
+
+
+def _is_list_marker(draft: Draft, word: Word) -> bool:
+    """Return whether `word` numbers an item of a list: "a)", "iii)", "b."."""
+    marker = len(word.text) == 1 or (ROMAN_NUMERAL.fullmatch(word.text) and len(word.text) <= 4)
+    return bool(marker) and draft.text[word.end : word.end + 1] in (")", ".")
 
 
 def word_missing_final_punctuation(draft: Draft) -> Word | None:
