@@ -21,7 +21,7 @@ from workers.schemas import Correction, GrammarCorrection, GrammarIssue, Unsure
 WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # \u2019: the typographic apostrophe
 # A sentence ends at . ! or ? followed by a space; "..." and "…" rather continue one, and so
 # does a question or exclamation closed by a quote or bracket: «Ma che?» ha risposto.
-SENTENCE_END = re.compile(r"(?<!\.)(?:\.(?!\.)|[!?](?![!?\"'»”’)\]]))\S*\s")
+SENTENCE_END = re.compile(r"(?<!\.)(?:\.(?!\.)|[!?](?![!?\"'»”\u2019)\]]))\S*\s")
 
 # Earlier rules win when two would mark the same characters: they are the more specific.
 WORD_RULES: list[Callable[[Draft], list[GrammarIssue]]] = [

@@ -15,6 +15,8 @@ dictionary is missing.
 
 from __future__ import annotations
 
+import itertools
+
 from workers.offline import lexicon, spanish
 from workers.offline.rules import MID, Draft, Word, match_case, word_set
 from workers.schemas import GrammarIssue
@@ -273,7 +275,7 @@ def estar_issues(draft: Draft) -> list[GrammarIssue]:
         adjective = draft.words[adjective_index]
         words = draft.words[index : adjective_index + 1]
         if any(w.after != MID for w in words[1:]) or not all(
-            draft.gap(a, b).isspace() for a, b in zip(words, words[1:], strict=False)
+            draft.gap(a, b).isspace() for a, b in itertools.pairwise(words)
         ):
             continue
         if not _is_state(adjective.text):

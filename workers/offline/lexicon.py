@@ -92,7 +92,7 @@ _RUN_TOGETHER = {
         "perfavore": "per favore",
         "dimeno": "di meno",
         "qual'è": "qual è",
-        "qual’è": "qual è",
+        "qual\u2019è": "qual è",
         "cè": "c'è",
         "pò": "po'",
     },

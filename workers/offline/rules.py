@@ -7,7 +7,6 @@ learner to ignore it.
 from __future__ import annotations
 
 import itertools
-import os
 import re
 from dataclasses import dataclass
 
@@ -319,7 +318,10 @@ def is_slip(word: str, correction: str) -> bool:
         return False
     if _swapped(word, correction):
         return True
-    common = len(os.path.commonprefix([word, correction]))
+    common = next(
+        (i for i, (a, b) in enumerate(zip(word, correction, strict=False)) if a != b),
+        min(len(word), len(correction)),
+    )
     ending, other_ending = word[common:], correction[common:]
     if max(len(ending), len(other_ending)) > ENDING:
         return True
