@@ -256,10 +256,36 @@ def is_known(word: str, *, language: str) -> bool:
     if lowered in lex.supplement:
         return True
     if lex.hunspell:
-        return _hunspell_knows(lex, word) or any(
-            _hunspell_knows(lex, variant) for variant in _accepted_variants(lowered, language)
+        return (
+            _hunspell_knows(lex, word)
+            or any(_hunspell_knows(lex, v) for v in _accepted_variants(lowered, language))
+            or _is_derived(lowered, language, lambda w: _hunspell_knows(lex, w))
         )
     return _known_without_hunspell(lex, lowered)
+
+
+# Words made by rule that dictionaries cannot all list: a prefix on a known word ("écozones",
+# "antiestrés"), a superlative ("furiosissimo"), pronouns on a Spanish verb ("lastimarlo").
+PREFIXES = ("éco", "eco", "auto", "anti", "bio", "micro", "macro", "multi", "super", "ultra")
+SUPERLATIVES = {
+    "it": [("issim" + e, b) for e in "oaie" for b in "oaie"],
+    "es": [("ísim" + e, b) for e in ("o", "a", "os", "as") for b in ("o", "a", "e", "")],
+}
+MIN_DERIVED_BASE = 4
+
+
+def _is_derived(word: str, language: str, known: spanish.Known) -> bool:
+    if language == "en":
+        return False
+    for prefix in PREFIXES:
+        base = word.removeprefix(prefix).removeprefix("-")
+        if base != word and len(base) >= MIN_DERIVED_BASE and known(base):
+            return True
+    for ending, base_ending in SUPERLATIVES.get(language, []):
+        base = word.removesuffix(ending)
+        if base != word and len(base) >= MIN_DERIVED_BASE - 1 and known(base + base_ending):
+            return True
+    return language == "es" and spanish.is_verb_with_pronouns(word, known=known)
 
 
 # Spellings that are right but that the installed dictionaries miss: Portuguese before the 1990
