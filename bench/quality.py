@@ -13,6 +13,8 @@ the chosen model:
 - `offline`: the "local" model of workers/offline;
 - `reference`: a model that answers with the annotators' first correction and its edits, to
   measure how exactly findus turns a correction into spans (edit F1, exact spans);
+- `unchanged`: a model that answers every text unchanged, instantly: the CPU time of findus'
+  pipeline (prompt, pydantic-ai's agent run, alignment) without any model work;
 - `configured`: whatever FINDUS_AI_MODEL names (a real provider costs money: use --limit).
 
 It prints, per file: erroneous sentences flagged, correct sentences flagged, precision and
@@ -165,12 +167,19 @@ def use_model(name: str, sentences: list[Sentence]) -> str:
     from workers import ai
 
     if name == "offline":
+        from workers.offline import lexicon
+
         settings.FINDUS_AI_MODEL = "local"
+        # Loaded once per worker in production: not part of any message's time.
+        for language in {s.lang for s in sentences} | {"en"}:
+            lexicon.lexicon(language)
         _time_offline_check()
         return "local (offline)"
-    if name == "reference":
-        model = reference_model(sentences)
+    if name in ("reference", "unchanged"):
+        model = reference_model(sentences if name == "reference" else [])
         ai.current_model = lambda: model
+        if name == "unchanged":
+            return "unchanged (every text back as it is: the cost of the pipeline alone)"
         return "reference (annotators' corrections)"
     return settings.FINDUS_AI_MODEL
 
@@ -550,7 +559,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpora", nargs="+", type=Path, help="corpus files (*.jsonl)")
     parser.add_argument(
-        "--model", choices=["offline", "reference", "configured"], default="offline"
+        "--model", choices=["offline", "reference", "unchanged", "configured"], default="offline"
     )
     parser.add_argument("--limit", type=int, help="at most this many sentences per file")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")

@@ -32,6 +32,7 @@ MANDATIVE = word_set(
     recommends recommended require requires required request requests requested propose
     proposes proposed essential important necessary vital"""
 )
+COORDINATORS = word_set("and nor")  # "he and she go": two subjects
 PAST_MARKERS = word_set("yesterday ago last was were did had earlier")
 MODALS_WITH_NOT = {"need", "dare"}  # "he need not worry" is right
 
@@ -87,8 +88,8 @@ def _is_right_after_all(draft: Draft, index: int, verb: Word) -> bool:
     if verb.text in MODALS_WITH_NOT and after_verb == "not":
         return True
     before = words[index - 1].text.lower() if index > 0 and words[index].after == MID else ""
-    if before in AUXILIARIES:
-        return True  # "does he go", "will she come"
+    if before in AUXILIARIES or before in COORDINATORS:
+        return True  # "does he go", "will she come", "he and she go"
     sentence = {w.text.lower() for w in draft.sentence_of(index)}
     return before == "that" and bool(sentence & MANDATIVE)
 

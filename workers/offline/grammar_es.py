@@ -334,12 +334,14 @@ def _accented_twin(draft: Draft, index: int, word: Word) -> str | None:
         return "años" if number else None
     if not lowered.isalpha() or lexicon.strip_accents(lowered) != lowered:
         return None
-    lex = lexicon.lexicon("es")
-    twins = lex.by_plain.get(lowered, [])
-    if len(twins) != 1 or lowered not in lex.frequencies:
+    twins = lexicon.lexicon("es").by_plain.get(lowered, [])
+    stems = lexicon.stems(lowered, language="es")
+    # Only a form of a rarer word ("ademas": plural of "adema"); a word in its own right may be
+    # a newer spelling ("guion") or a word of its own ("periodo").
+    if len(twins) != 1 or not stems or lowered in stems:
         return None
-    # Only a word attested in the list: a spelling the list lacks may be a newer one ("guion").
-    if lex.frequencies[twins[0]] < ACCENT_RATIO * lex.frequencies[lowered]:
+    frequency = lexicon.word_frequency(lowered, language="es")
+    if lexicon.word_frequency(twins[0], language="es") < ACCENT_RATIO * max(frequency, 1):
         return None
     return twins[0]
 

@@ -239,16 +239,13 @@ def _capital_word_to_mark(
 ) -> bool:
     """Return whether an unknown word with a capital is a mistake rather than a name.
 
-    A capital at the start of a sentence hides nothing: a word with known words near it is
-    marked there as anywhere, one with none is most likely a name. German writes every noun with
-    a capital, so there a near word is offered as usual. Elsewhere a capital mid-sentence makes
-    a name, marked only when it lacks an accent and stays a name ("Mexico" -> "México", but not
-    "Frances" -> "francés").
+    A capital at the start of a sentence hides nothing, and German writes every noun with one:
+    there a word with known words near it is marked as anywhere, one with none is most likely a
+    name. Elsewhere a capital mid-sentence makes a name, marked only when it lacks an accent and
+    stays a name ("Mexico" -> "México", but not "Frances" -> "francés").
     """
-    if word.after != MID:
+    if word.after != MID or language == "de":
         return bool(candidates)
-    if language == "de":
-        return sure is not None or 0 < len(candidates) <= MAX_CANDIDATES
     plain = lexicon.strip_accents(word.text.lower())
     return (
         sure is not None and sure[:1].isupper() and (lexicon.strip_accents(sure.lower()) == plain)
@@ -287,6 +284,10 @@ def sure_correction(word: str, candidates: tuple[str, ...], *, language: str) ->
 
     accents = [c for c in candidates if lexicon.strip_accents(c.lower()) == plain]
     accents += [c for c in lexicon.accented(lowered, language=language) if c not in accents]
+    if language == "de":
+        # A German umlaut marks a form (Gefahr, gefährlich; jung, jünger): one the learner
+        # wrote is taken away only when nothing else fits.
+        accents = [c for c in accents if _umlauts(c) >= _umlauts(lowered)]
     doubled = [c for c in candidates if _differ_by_a_double(lowered, c.lower())]
     top = frequency(candidates[0])
     slips = [s for s in (accents, doubled) if len(s) == 1 and frequency(s[0]) * 100 >= top]
@@ -305,6 +306,10 @@ def sure_correction(word: str, candidates: tuple[str, ...], *, language: str) ->
     if len(candidates) > 1 and top < DOMINANT_FREQUENCY * max(frequency(candidates[1]), 1):
         return None
     return likeliest if is_slip(lowered, likeliest.lower()) else None
+
+
+def _umlauts(word: str) -> int:
+    return sum(word.lower().count(u) for u in "äöü")
 
 
 def is_slip(word: str, correction: str) -> bool:
