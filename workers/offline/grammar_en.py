@@ -32,7 +32,8 @@ MANDATIVE = word_set(
     recommends recommended require requires required request requests requested propose
     proposes proposed essential important necessary vital"""
 )
-COORDINATORS = word_set("and nor")  # "he and she go": two subjects
+COORDINATORS = word_set("and nor")
+PRONOUNS = word_set("i you he she we they me him her us them")
 PAST_MARKERS = word_set("yesterday ago last was were did had earlier")
 MODALS_WITH_NOT = {"need", "dare"}  # "he need not worry" is right
 
@@ -88,8 +89,12 @@ def _is_right_after_all(draft: Draft, index: int, verb: Word) -> bool:
     if verb.text in MODALS_WITH_NOT and after_verb == "not":
         return True
     before = words[index - 1].text.lower() if index > 0 and words[index].after == MID else ""
-    if before in AUXILIARIES or before in COORDINATORS:
-        return True  # "does he go", "will she come", "he and she go"
+    if before in AUXILIARIES:
+        return True  # "does he go", "will she come"
+    if before in COORDINATORS and index > 1 and words[index - 1].after == MID:
+        # "She and he go", "Tom and he go": two subjects; "I sing and he dance" is two clauses.
+        first = words[index - 2]
+        return first.text.lower() in PRONOUNS or first.text[:1].isupper()
     sentence = {w.text.lower() for w in draft.sentence_of(index)}
     return before == "that" and bool(sentence & MANDATIVE)
 
