@@ -69,14 +69,16 @@ def test_yo_is_left_alone_where_its_verb_may_be_right(text):
 
 
 def test_a_singular_possessive_before_a_plural_noun_becomes_plural():
-    assert found("Hablo con mi amigos y con su padres.", "es") == [
+    assert found("Hablo con mi amigos y con su padres de su acciones.", "es") == [
         ("mi amigos", "mis amigos"),
         ("su padres", "sus padres"),
+        ("su acciones", "sus acciones"),  # "acción": the accent goes in the plural
     ]
 
 
 @pytest.mark.parametrize(
-    "text", ["Su cumpleaños es el lunes.", "Mi casa es grande.", "Para mi hermano también."]
+    "text",
+    ["Su cumpleaños es el lunes.", "Mi casa es grande.", "Para mi hermano también.", "Mi mes."],
 )
 def test_a_possessive_before_a_singular_noun_is_left_alone(text):
     assert found(text, "es") == []
@@ -154,4 +156,18 @@ def test_e_with_an_acute_accent_becomes_the_verb_e():
     "text", ["Il libro è sul tavolo con il cane.", "Gli amici e lo zio.", "Vado a casa."]
 )
 def test_right_italian_articles_and_prepositions_are_left_alone(text):
+    assert found(text, "it") == []
+
+
+def test_me_and_te_before_a_verb_become_mi_and_ti():
+    assert found("Sai che non me piace combattere. Te ha chiamato.", "it") == [
+        ("me", "mi"),
+        ("Te", "Ti"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["A me piace.", "Secondo me è vero.", "Me lo dice.", "Per te va bene."]
+)
+def test_me_and_te_after_a_preposition_or_before_lo_are_left_alone(text):
     assert found(text, "it") == []

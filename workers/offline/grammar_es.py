@@ -238,12 +238,15 @@ def _possessive_plural_issue(draft: Draft, word: Word, noun: Word) -> GrammarIss
 
 
 def is_plural(word: str) -> bool:
-    """Return whether Hunspell reads `word` as the plural of another word: "amigos", "veces"."""
-    return any(
-        word in (stem + "s", stem + "es") or (stem.endswith("z") and word == stem[:-1] + "ces")
-        for stem in lexicon.stems(word, language="es")
-        if stem != word
-    )
+    """Return whether Hunspell reads `word` as the plural of another word: "amigos", "veces",
+    "acciones" (the accent of "acción" goes in the plural)."""
+    plain = lexicon.strip_accents(word)
+    for stem in lexicon.stems(word, language="es"):
+        base = lexicon.strip_accents(stem)
+        plurals = (base + "s", base + "es", base[:-1] + "ces" if base.endswith("z") else "")
+        if stem != word and plain in plurals:
+            return True
+    return False
 
 
 VERB_FORMS = frozenset(

@@ -6,12 +6,14 @@
   and "da" the learner may have meant the verbs "ha" and "dà" ("lui a la macchina"), so both
   readings are offered.
 - The verb "è" takes a grave accent: "é" alone is no Italian word.
+- Before a verb the pronouns are "mi" and "ti" ("me piace" -> "mi piace"); "me" and "te" follow
+  a preposition ("a me piace", "per te") or come before "lo", "ne" and the like ("me lo dice").
 """
 
 from __future__ import annotations
 
 from workers.offline import lexicon
-from workers.offline.rules import APOSTROPHES, MID, Draft, Word, match_case
+from workers.offline.rules import APOSTROPHES, MID, Draft, Word, match_case, word_set
 from workers.schemas import GrammarIssue
 
 VOWELS = "aeiouàèéìíòóù"
@@ -125,6 +127,55 @@ def _joined(preposition: str, article: str) -> str | None:
     return JOINED[preposition].get(article)
 
 
+CLITICS = {"me": "mi", "te": "ti"}
+# After these "me" and "te" are right: "a me piace", "secondo me è", "come te".
+BEFORE_STRESSED_PRONOUN = word_set(
+    """a di da in su per con tra fra secondo come tranne verso senza dopo prima contro anche e o
+    che"""
+)
+# Verb forms the dictionary lists as words of their own, not as forms of an infinitive.
+VERB_FORMS = word_set(
+    """ha hanno è sono era erano fa fanno va vanno sta stanno dà danno può possono deve devono
+    vuole vogliono sa sanno piace piacciono dice dicono viene vengono"""
+)
+
+
+def clitic_issues(draft: Draft) -> list[GrammarIssue]:
+    """Flag "me piace" (-> "mi piace"), "te ha detto" (-> "ti ha detto")."""
+    if draft.language != "it":
+        return []
+    issues = []
+    for index, pronoun in enumerate(draft.words):
+        clitic = CLITICS.get(pronoun.text.lower())
+        verb = draft.next_word(index)
+        if clitic is None or verb is None or not _is_verb(verb.text):
+            continue
+        before = draft.words[index - 1] if index > 0 and pronoun.after == MID else None
+        if before is not None and before.text.lower() in BEFORE_STRESSED_PRONOUN:
+            continue
+        issues.append(
+            draft.issue(
+                start=pronoun.start,
+                end=pronoun.end,
+                suggestion=match_case(pronoun.text, clitic),
+                key="italian_clitic",
+                category="word_choice",
+                severity="moderate",
+                clitic=clitic,
+            )
+        )
+    return issues
+
+
+def _is_verb(word: str) -> bool:
+    if word in VERB_FORMS:
+        return True
+    return word.isalpha() and any(
+        stem != word and stem.endswith(("are", "ere", "ire"))
+        for stem in lexicon.stems(word, language="it")
+    )
+
+
 def e_accent_issues(draft: Draft) -> list[GrammarIssue]:
     """Flag "é" written alone: the verb is "è"."""
     if draft.language != "it":
@@ -143,4 +194,4 @@ def e_accent_issues(draft: Draft) -> list[GrammarIssue]:
     ]
 
 
-RULES = [article_issues, joined_preposition_issues, e_accent_issues]
+RULES = [article_issues, joined_preposition_issues, clitic_issues, e_accent_issues]

@@ -296,6 +296,20 @@ EXPLANATIONS: dict[str, dict[str, str]] = {
         "“{verb}”.",
         "pt": "Ou a preposição e o artigo formam “{joined}”, ou você queria o verbo “{verb}”.",
     },
+    "italian_clitic": {
+        "en": "Before a verb the pronoun is “{clitic}”; “{original}” comes after a preposition "
+        "(“per {original}”).",
+        "es": "Delante de un verbo el pronombre es “{clitic}”; “{original}” va después de una "
+        "preposición (“per {original}”).",
+        "de": "Vor einem Verb heißt das Pronomen „{clitic}“; „{original}“ steht nach einer "
+        "Präposition („per {original}“).",
+        "fr": "Devant un verbe, le pronom est « {clitic} » ; « {original} » vient après une "
+        "préposition (« per {original} »).",
+        "it": "Davanti a un verbo il pronome è “{clitic}”; “{original}” va dopo una preposizione "
+        "(“per {original}”).",
+        "pt": "Antes de um verbo o pronome é “{clitic}”; “{original}” vem depois de uma "
+        "preposição (“per {original}”).",
+    },
     "italian_e": {
         "en": "The verb “è” (is) takes a grave accent: “è”.",
         "es": "El verbo “è” (es) lleva acento grave: “è”.",
