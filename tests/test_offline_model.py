@@ -259,3 +259,29 @@ def test_a_bad_stream_delay_fails_loudly(monkeypatch, value):
 
     with pytest.raises(ValueError, match=STREAM_DELAY_VARIABLE):
         stream_delay()
+
+
+def test_a_review_drills_no_unsure_word_as_the_right_form():
+    job = {
+        "task": "review",
+        "language": "en",
+        "feedback_language": "en",
+        "level": "B1",
+        "messages": [
+            {
+                "text": "He go to school and I writed a leter.",
+                "issues": [
+                    {"original": "He go", "suggestion": "He went / He goes",
+                     "category": "verb_form", "explanation": ".", "severity": "moderate"},
+                    {"original": "leter", "suggestion": "?", "category": "spelling",
+                     "explanation": ".", "severity": "moderate"},
+                ],
+            }
+        ],
+    }  # fmt: skip
+
+    review = build_review(job)
+
+    drilled = " ".join(review.exercises + [i.explanation for i in review.recurring_issues])
+    assert "He went / He goes" not in drilled
+    assert "“?”" not in drilled and "→ ?" not in drilled and ": ." not in drilled
