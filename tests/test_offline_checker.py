@@ -300,3 +300,7 @@ def test_words_written_with_a_wrong_accent_or_apostrophe_are_listed_fixes():
         ("Cè", "C'è"),
         ("pò", "po'"),
     ]
+
+
+def test_a_name_written_twice_is_no_repeated_word():
+    assert issues_of("A porta-voz, Dee Dee Myers, falou.", "pt") == []

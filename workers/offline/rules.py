@@ -403,6 +403,8 @@ def repeated_word_issues(draft: Draft) -> list[GrammarIssue]:
         same = first.text.lower() == second.text.lower()
         if not same or not is_plain_word(first.text) or first.text.lower() in allowed:
             continue
+        if first.text[:1].isupper() and first.after == MID:
+            continue  # a name: "Dee Dee Myers", "Bora Bora"
         if draft.gap(first, second).isspace():
             issues.append(
                 draft.issue(
