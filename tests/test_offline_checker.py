@@ -116,8 +116,12 @@ def test_each_feedback_language_gets_its_own_explanations(feedback_language):
 def test_the_summary_counts_the_issues_in_the_feedback_language():
     issues = issues_of(SPANISH_EXAMPLE, "es")
 
-    assert summarize(issues, feedback_language="en") == "2 things to fix (accent, spelling)."
-    assert summarize(issues, feedback_language="es") == "2 cosas que corregir (tilde, ortografía)."
+    assert summarize(issues, feedback_language="en").startswith(
+        "2 things to fix (accent, spelling). Checked offline: spelling and a few grammar rules"
+    )
+    assert summarize(issues, feedback_language="es").startswith(
+        "2 cosas que corregir (tilde, ortografía). Revisado sin conexión"
+    )
 
 
 def test_correct_applies_every_suggestion():

@@ -79,7 +79,7 @@ def test_an_analysis_agent_gets_the_correction_through_its_output_tool():
         ("cassa", "casa", "spelling"),
     ]
     assert result.corrected_text == "Yo tengo un perro y él es muy bonita. Me gusta mucho la casa."
-    assert result.summary == "2 things to fix (accent, spelling)."
+    assert result.summary.startswith("2 things to fix (accent, spelling). Checked offline")
 
 
 def test_the_analysis_explains_in_the_feedback_language_of_the_prompt():
@@ -88,7 +88,7 @@ def test_the_analysis_explains_in_the_feedback_language_of_the_prompt():
     result = agent.run_sync(spanish_analysis_prompt("de")).output
 
     assert result.edits[1].explanation == "„cassa“ ist falsch geschrieben: Schreib „casa“."
-    assert result.summary == "2 Dinge zu verbessern (Akzent, Rechtschreibung)."
+    assert result.summary.startswith("2 Dinge zu verbessern (Akzent, Rechtschreibung). Offline")
 
 
 def test_a_clean_offline_check_says_what_it_checked_and_never_praises():

@@ -113,7 +113,8 @@ def summarize(issues: list[GrammarIssue], *, feedback_language: str) -> str:
     categories = [category for category, _ in Counter(i.category for i in issues).most_common()]
     names = ", ".join(category_name(c, feedback_language=feedback) for c in categories)
     template = SUMMARIES["one" if len(issues) == 1 else "many"][feedback]
-    return template.format(count=len(issues), categories=names)
+    checked = SUMMARIES["checked"][feedback]
+    return f"{template.format(count=len(issues), categories=names)} {checked}"
 
 
 def tokenise(text: str) -> list[Word]:

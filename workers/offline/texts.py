@@ -351,6 +351,20 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "it": "{count} cose da correggere ({categories}).",
         "pt": "{count} coisas para corrigir ({categories}).",
     },
+    "checked": {
+        "en": "Checked offline: spelling and a few grammar rules; a connected AI model checks all "
+        "the grammar.",
+        "es": "Revisado sin conexión: ortografía y algunas reglas de gramática; un modelo de IA "
+        "conectado revisa toda la gramática.",
+        "de": "Offline geprüft: Rechtschreibung und einige Grammatikregeln; ein verbundenes "
+        "KI-Modell prüft die ganze Grammatik.",
+        "fr": "Vérifié hors ligne : orthographe et quelques règles de grammaire ; un modèle d’IA "
+        "connecté vérifie toute la grammaire.",
+        "it": "Controllato offline: ortografia e alcune regole di grammatica; un modello di IA "
+        "collegato controlla tutta la grammatica.",
+        "pt": "Verificado offline: ortografia e algumas regras de gramática; um modelo de IA "
+        "conectado verifica toda a gramática.",
+    },
 }
 
 
