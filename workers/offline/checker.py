@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from workers.edits import grouped
-from workers.offline import grammar_en, grammar_es, grammar_it, language_rules, rules
+from workers.offline import grammar_en, grammar_es, grammar_it, language_rules, rules, spelling
 from workers.offline.rules import NO_SUGGESTION, Draft, Word
 from workers.offline.texts import SUMMARIES, category_name, feedback_language_or_fallback
 from workers.schemas import Correction, GrammarCorrection, GrammarIssue, Unsure
@@ -31,7 +31,7 @@ WORD_RULES: list[Callable[[Draft], list[GrammarIssue]]] = [
     language_rules.spanish_el_issues,
     language_rules.english_article_issues,
     language_rules.english_pronoun_i_issues,
-    rules.spelling_issues,
+    spelling.spelling_issues,
     rules.repeated_word_issues,
 ]
 
