@@ -18,7 +18,7 @@ the chosen model:
 - `configured`: whatever FINDUS_AI_MODEL names (a real provider costs money: use --limit).
 
 It prints, per file: erroneous sentences flagged, correct sentences flagged, precision and
-recall of the flagged spans, suggestions equal to an annotators' correction, misspelt
+recall of the flagged spans, suggestions equal to the annotators' correction, misspelt
 (non-)words caught, CPU time per message and tokens used.
 """
 
@@ -512,7 +512,7 @@ ROWS = [
     ("correct sentences flagged", "correct_flagged", "%"),
     ("flagged spans that are real errors", "span_precision", ""),
     ("annotated errors flagged (recall)", "span_recall", ""),
-    ("suggestions equal to a correction", "exact_suggestions", "%"),
+    ("suggestions equal to the annotators' correction", "exact_suggestions", "%"),
     ("misspelt (non-)words caught", "misspelt_caught", "%"),
     ("offline check: CPU ms per message, p95", "check_cpu_ms_p95", "ms"),
     ("whole agent run: CPU ms per message, p95", "cpu_ms_p95", "ms"),
