@@ -62,6 +62,7 @@ def test_yo_with_a_verb_of_el_gets_the_verb_of_yo():
         "Quiere que yo tenga tiempo.",  # the subjunctive is the same for yo and él
         "Yo era feliz y yo hablo mucho.",
         "Es más alto que yo.",
+        "Yo nada más quiero dormir.",  # "nada" is nothing here, not "he swims"
     ],
 )
 def test_yo_is_left_alone_where_its_verb_may_be_right(text):

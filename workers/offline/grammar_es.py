@@ -63,8 +63,12 @@ FIRST_PERSON_PAST = {
     "puso": "puse",
     "trajo": "traje",
 }
-# Between "yo" and its verb: "yo no fue", "yo lo hizo", "yo también va".
-BETWEEN_SUBJECT_AND_VERB = word_set("no me te lo la le los las les nos se también ya nunca siempre")
+# Between "yo" and its verb: "yo no fue", "yo lo hizo", "yo también va", "yo nada sé" (where
+# "nada" is no form of "nadar").
+BETWEEN_SUBJECT_AND_VERB = word_set(
+    """no me te lo la le los las les nos se también ya nunca siempre nada casi solo sola ahora
+    todavía jamás"""
+)
 # After these "yo" is one of several subjects ("mi amigo y yo"), is compared ("como yo") or may
 # want the subjunctive ("que yo vaya"), so a present form is left alone.
 NOT_ALONE = word_set("y e o u ni como entre excepto menos según incluso")
