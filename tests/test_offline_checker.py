@@ -116,8 +116,12 @@ def test_each_feedback_language_gets_its_own_explanations(feedback_language):
 def test_the_summary_counts_the_issues_in_the_feedback_language():
     issues = issues_of(SPANISH_EXAMPLE, "es")
 
-    assert summarize(issues, feedback_language="en") == "2 things to fix (accent, spelling)."
-    assert summarize(issues, feedback_language="es") == "2 cosas que corregir (tilde, ortografía)."
+    assert summarize(issues, feedback_language="en").startswith(
+        "2 things to fix (accent, spelling). Checked offline: spelling and a few grammar rules"
+    )
+    assert summarize(issues, feedback_language="es").startswith(
+        "2 cosas que corregir (tilde, ortografía). Revisado sin conexión"
+    )
 
 
 def test_correct_applies_every_suggestion():
@@ -223,3 +227,84 @@ def test_every_text_exists_in_all_six_feedback_languages():
     for table in tables:
         assert sorted(table) == sorted(LANGUAGES)
     assert sorted(TUTOR_TEXTS) == sorted(LANGUAGES)
+
+
+def test_a_missing_accent_is_found_in_forms_the_word_lists_lack():
+    issues = issues_of("Tengo nueve tias y seis tios.", "es")
+
+    assert [(i.original, i.suggestion) for i in issues] == [("tias", "tías"), ("tios", "tíos")]
+
+
+def test_an_accent_beats_a_rare_double_letter_but_a_tie_is_no_fix():
+    assert [(i.original, i.suggestion) for i in issues_of("La citta è bella.", "it")] == [
+        ("citta", "città")
+    ]
+    # "Damen" (one m too many) or "dämmen" (umlaut missing): not for us to pick.
+    assert [i.suggestion for i in issues_of("Sehr geehrte Dammen und Herren", "de")] == ["?"]
+
+
+def test_a_guess_that_changes_the_ending_or_the_first_letter_is_not_taught():
+    # "felici" or "felice"? "manchino" or "panchina"? Only the sentence knows.
+    issues = issues_of("Lo studente era felicio, seduto su un panchino.", "it")
+
+    assert [(i.original, i.suggestion) for i in issues] == [("felicio", "?"), ("panchino", "?")]
+
+
+def test_a_slip_at_the_end_that_is_no_ending_is_still_fixed():
+    assert [i.suggestion for i in issues_of("Die Wahrheid ist einfach.", "de")] == ["Wahrheit"]
+
+
+def test_a_german_umlaut_the_learner_wrote_is_not_taken_away_as_a_sure_fix():
+    issues = issues_of("Das ist eine Gefähr für alle.", "de")
+
+    assert [i.suggestion for i in issues] != ["Gefahr"]
+
+
+def test_a_capitalised_name_mid_sentence_gets_only_an_accent_that_keeps_it_a_name():
+    issues = issues_of("Fui a Mexico y a Frances.", "es")
+
+    assert [(i.original, i.suggestion) for i in issues] == [("Mexico", "México")]
+
+
+def test_a_rare_english_word_does_not_hide_a_misspelling():
+    # "liber" is English, but rare; "crime" is common English: a switch of language.
+    assert [i.suggestion for i in issues_of("Liber Ingo, wie geht es?", "de")] == ["Lieber"]
+    assert issues_of("Das ist ein crime.", "de") == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Les Etats sont grands."),  # French capitals often go without their accent
+        ("fr", "Ces deux écozones sont belles."),  # a prefix on a known word
+        ("it", "Aveva un viso furiosissimo!"),  # a superlative
+        ("es", "No quería lastimarlo."),  # pronouns on a verb
+        ("en", "He is an orthopaedic surgeon."),  # British spelling
+        ("fr", "iii) La taxe foncière."),  # a list marker, not a sentence in small letters
+        ("it", "«Ma che?» ha risposto la donna."),  # a quoted question does not end a sentence
+    ],
+)
+def test_right_words_that_dictionaries_miss_are_left_alone(language, text):
+    assert issues_of(text, language) == []
+
+
+def test_a_word_with_one_unsure_candidate_shows_no_candidate():
+    # A lone candidate would read as the fix.
+    result = analyse(text="Era felicio.", language="it", feedback_language="en")
+
+    assert [(u.original, u.candidates) for u in result.unsure] == [("felicio", [])]
+    assert result.edits == []
+
+
+def test_words_written_with_a_wrong_accent_or_apostrophe_are_listed_fixes():
+    issues = issues_of("Qual'è il problema? Cè un pò di pane.", "it")
+
+    assert [(i.original, i.suggestion) for i in issues] == [
+        ("Qual'è", "Qual è"),
+        ("Cè", "C'è"),
+        ("pò", "po'"),
+    ]
+
+
+def test_a_name_written_twice_is_no_repeated_word():
+    assert issues_of("A porta-voz, Dee Dee Myers, falou.", "pt") == []

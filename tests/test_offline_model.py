@@ -79,7 +79,7 @@ def test_an_analysis_agent_gets_the_correction_through_its_output_tool():
         ("cassa", "casa", "spelling"),
     ]
     assert result.corrected_text == "Yo tengo un perro y él es muy bonita. Me gusta mucho la casa."
-    assert result.summary == "2 things to fix (accent, spelling)."
+    assert result.summary.startswith("2 things to fix (accent, spelling). Checked offline")
 
 
 def test_the_analysis_explains_in_the_feedback_language_of_the_prompt():
@@ -88,7 +88,7 @@ def test_the_analysis_explains_in_the_feedback_language_of_the_prompt():
     result = agent.run_sync(spanish_analysis_prompt("de")).output
 
     assert result.edits[1].explanation == "„cassa“ ist falsch geschrieben: Schreib „casa“."
-    assert result.summary == "2 Dinge zu verbessern (Akzent, Rechtschreibung)."
+    assert result.summary.startswith("2 Dinge zu verbessern (Akzent, Rechtschreibung). Offline")
 
 
 def test_a_clean_offline_check_says_what_it_checked_and_never_praises():
@@ -259,3 +259,29 @@ def test_a_bad_stream_delay_fails_loudly(monkeypatch, value):
 
     with pytest.raises(ValueError, match=STREAM_DELAY_VARIABLE):
         stream_delay()
+
+
+def test_a_review_drills_no_unsure_word_as_the_right_form():
+    job = {
+        "task": "review",
+        "language": "en",
+        "feedback_language": "en",
+        "level": "B1",
+        "messages": [
+            {
+                "text": "He go to school and I writed a leter.",
+                "issues": [
+                    {"original": "He go", "suggestion": "He went / He goes",
+                     "category": "verb_form", "explanation": ".", "severity": "moderate"},
+                    {"original": "leter", "suggestion": "?", "category": "spelling",
+                     "explanation": ".", "severity": "moderate"},
+                ],
+            }
+        ],
+    }  # fmt: skip
+
+    review = build_review(job)
+
+    drilled = " ".join(review.exercises + [i.explanation for i in review.recurring_issues])
+    assert "He went / He goes" not in drilled
+    assert "“?”" not in drilled and "→ ?" not in drilled and ": ." not in drilled

@@ -13,21 +13,25 @@ from collections import Counter
 from collections.abc import Callable
 
 from workers.edits import grouped
-from workers.offline import language_rules, rules
+from workers.offline import grammar_en, grammar_es, grammar_it, language_rules, rules, spelling
 from workers.offline.rules import NO_SUGGESTION, Draft, Word
 from workers.offline.texts import SUMMARIES, category_name, feedback_language_or_fallback
 from workers.schemas import Correction, GrammarCorrection, GrammarIssue, Unsure
 
 WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # \u2019: the typographic apostrophe
-# A sentence ends at . ! or ? followed by a space; "..." and "…" rather continue one.
-SENTENCE_END = re.compile(r"(?<!\.)[.!?](?!\.)\S*\s")
+# A sentence ends at . ! or ? followed by a space; "..." and "…" rather continue one, and so
+# does a question or exclamation closed by a quote or bracket: «Ma che?» ha risposto.
+SENTENCE_END = re.compile(r"(?<!\.)(?:\.(?!\.)|[!?](?![!?\"'»”\u2019)\]]))\S*\s")
 
 # Earlier rules win when two would mark the same characters: they are the more specific.
 WORD_RULES: list[Callable[[Draft], list[GrammarIssue]]] = [
+    grammar_en.third_person_issues,
+    *grammar_es.RULES,
+    *grammar_it.RULES,
     language_rules.spanish_el_issues,
     language_rules.english_article_issues,
     language_rules.english_pronoun_i_issues,
-    rules.spelling_issues,
+    spelling.spelling_issues,
     rules.repeated_word_issues,
 ]
 
@@ -109,7 +113,8 @@ def summarize(issues: list[GrammarIssue], *, feedback_language: str) -> str:
     categories = [category for category, _ in Counter(i.category for i in issues).most_common()]
     names = ", ".join(category_name(c, feedback_language=feedback) for c in categories)
     template = SUMMARIES["one" if len(issues) == 1 else "many"][feedback]
-    return template.format(count=len(issues), categories=names)
+    checked = SUMMARIES["checked"][feedback]
+    return f"{template.format(count=len(issues), categories=names)} {checked}"
 
 
 def tokenise(text: str) -> list[Word]:

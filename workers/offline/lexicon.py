@@ -59,6 +59,7 @@ _BRITISH = [
     (re.compile(r"ll(?=(ed|ing|er|ers)$)"), "l"),
     (re.compile(r"ogue(?=s?$)"), "og"),
     (re.compile(r"ence(?=s?$)"), "ense"),
+    (re.compile(r"(?<=.)ae(?=.)"), "e"),  # orthopaedic, encyclopaedia, anaemia
 ]
 # Without Hunspell: Italian nouns and adjectives change their last vowel (sposato, sposata).
 _ITALIAN_ENDINGS = "oaie"
@@ -66,7 +67,7 @@ _ITALIAN_ENDINGS = "oaie"
 _BRAZILIAN = str.maketrans({"ô": "ó", "ê": "é", "ó": "ô", "é": "ê"})
 
 # Forms learners build by rule that the language makes otherwise, and words run together.
-_IRREGULAR_PASTS = """arise arose arisen; be was been; become became become; begin began begun;
+IRREGULAR_PASTS = """arise arose arisen; be was been; become became become; begin began begun;
     break broke broken; bring brought brought; build built built; buy bought bought; catch caught
     caught; choose chose chosen; come came come; do did done; draw drew drawn; drink drank drunk;
     drive drove driven; eat ate eaten; fall fell fallen; feel felt felt; fight fought fought; find
@@ -86,7 +87,15 @@ _RUN_TOGETHER = {
         "eachother": "each other",
     },
     "es": {"aveces": "a veces", "osea": "o sea", "porfavor": "por favor", "talvez": "tal vez"},
-    "it": {"perfavore": "per favore", "dimeno": "di meno"},
+    # "qual è" takes no apostrophe; "c'è" and "po'" take one, not an accent.
+    "it": {
+        "perfavore": "per favore",
+        "dimeno": "di meno",
+        "qual'è": "qual è",
+        "qual\u2019è": "qual è",
+        "cè": "c'è",
+        "pò": "po'",
+    },
     "pt": {"porfavor": "por favor", "derrepente": "de repente", "concerteza": "com certeza"},
 }
 
@@ -94,7 +103,7 @@ _RUN_TOGETHER = {
 def _overregularised() -> dict[str, str]:
     """Return "buyed" -> "bought", "goed" -> "went": regular endings on irregular verbs."""
     forms = {}
-    for entry in _IRREGULAR_PASTS.split(";"):
+    for entry in IRREGULAR_PASTS.split(";"):
         base, past, _ = entry.split()
         stem = base[:-1] if base.endswith("e") else base
         forms[stem + "ed"] = past
@@ -106,6 +115,17 @@ def _overregularised() -> dict[str, str]:
 KNOWN_FORMS = {"en": _RUN_TOGETHER["en"] | _overregularised()} | {
     language: pairs for language, pairs in _RUN_TOGETHER.items() if language != "en"
 }
+
+# Letters a learner may have written without their accent, per language; German learners
+# without an umlaut key write "ue" for "ü" and "ss" for "ß".
+ACCENTED = {
+    "es": {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "úü", "n": "ñ"},
+    "de": {"a": "ä", "o": "ö", "u": "ü"},
+    "fr": {"a": "àâ", "e": "éèêë", "i": "îï", "o": "ô", "u": "ùûü", "c": "ç"},
+    "it": {"a": "à", "e": "èé", "i": "ì", "o": "ò", "u": "ù"},
+    "pt": {"a": "áâãà", "e": "éê", "i": "í", "o": "óôõ", "u": "ú", "c": "ç"},
+}
+GERMAN_TRANSCRIPTIONS = [("ae", "ä"), ("oe", "ö"), ("ue", "ü"), ("ss", "ß")]
 
 LETTERS = {
     "en": "abcdefghijklmnopqrstuvwxyz'",
@@ -236,10 +256,36 @@ def is_known(word: str, *, language: str) -> bool:
     if lowered in lex.supplement:
         return True
     if lex.hunspell:
-        return _hunspell_knows(lex, word) or any(
-            _hunspell_knows(lex, variant) for variant in _accepted_variants(lowered, language)
+        return (
+            _hunspell_knows(lex, word)
+            or any(_hunspell_knows(lex, v) for v in _accepted_variants(lowered, language))
+            or _is_derived(lowered, language, lambda w: _hunspell_knows(lex, w))
         )
     return _known_without_hunspell(lex, lowered)
+
+
+# Words made by rule that dictionaries cannot all list: a prefix on a known word ("écozones",
+# "antiestrés"), a superlative ("furiosissimo"), pronouns on a Spanish verb ("lastimarlo").
+PREFIXES = ("éco", "eco", "auto", "anti", "bio", "micro", "macro", "multi", "super", "ultra")
+SUPERLATIVES = {
+    "it": [("issim" + e, b) for e in "oaie" for b in "oaie"],
+    "es": [("ísim" + e, b) for e in ("o", "a", "os", "as") for b in ("o", "a", "e", "")],
+}
+MIN_DERIVED_BASE = 4
+
+
+def _is_derived(word: str, language: str, known: spanish.Known) -> bool:
+    if language == "en":
+        return False
+    for prefix in PREFIXES:
+        base = word.removeprefix(prefix).removeprefix("-")
+        if base != word and len(base) >= MIN_DERIVED_BASE and known(base):
+            return True
+    for ending, base_ending in SUPERLATIVES.get(language, []):
+        base = word.removesuffix(ending)
+        if base != word and len(base) >= MIN_DERIVED_BASE - 1 and known(base + base_ending):
+            return True
+    return language == "es" and spanish.is_verb_with_pronouns(word, known=known)
 
 
 # Spellings that are right but that the installed dictionaries miss: Portuguese before the 1990
@@ -294,8 +340,35 @@ def _known_without_hunspell(lex: Lexicon, lowered: str) -> bool:
 
 
 def word_frequency(word: str, *, language: str) -> int:
-    """Return how often `word` occurs in the language's word list (0 if it is not there)."""
-    return lexicon(language).frequencies.get(word.lower(), 0)
+    """Return how often `word` occurs in the language's word list.
+
+    A form the list lacks ("tías") counts as often as the word it is a form of ("tía"), as the
+    spelling dictionary analyses it; a word neither knows counts 0.
+    """
+    lex = lexicon(language)
+    lowered = word.lower()
+    if lowered in lex.frequencies:
+        return lex.frequencies[lowered]
+    return _stem_frequency(lowered, language)
+
+
+@lru_cache(maxsize=8192)
+def _stem_frequency(word: str, language: str) -> int:
+    lex = lexicon(language)
+    others = {stem.lower() for stem in stems(word, language=language)} - {word}
+    return max((lex.frequencies.get(stem, 0) for stem in others), default=0)
+
+
+@lru_cache(maxsize=16384)
+def stems(word: str, *, language: str) -> tuple[str, ...]:
+    """Return the stems the spelling dictionaries give for `word` ("amigos": "amigo")."""
+    found = [
+        stem
+        for _, h in lexicon(language).hunspell
+        for analysis in h.analyze(word)
+        for stem in re.findall(r"st:(\S+)", analysis)
+    ]
+    return tuple(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=8192)
@@ -308,12 +381,9 @@ def corrections(word: str, *, language: str) -> tuple[str, ...]:
     if plain in lex.frequencies:
         found.add(plain)
     found |= {c for c in _one_edit(lowered, LETTERS.get(language, "")) if c in lex.frequencies}
-    if language == "de" and "ss" in lowered:
-        found.add(lowered.replace("ss", "ß"))  # Swiss spelling: "grosser" -> "großer"
     found.discard(lowered)
     known = []
-    # Most frequent first; ties alphabetically, so the same text always gets the same answer.
-    for candidate in sorted(found, key=lambda c: (-lex.frequencies.get(c, 0), c)):
+    for candidate in found:
         if is_known(candidate, language=language):
             known.append(candidate)
         elif (language == "de" or word[:1].isupper()) and is_known(
@@ -321,7 +391,45 @@ def corrections(word: str, *, language: str) -> tuple[str, ...]:
         ):
             # The frequency lists write nouns and names in lower case: "wahrheit", "méxico".
             known.append(candidate.capitalize())
-    return tuple(known)
+    # The frequency lists lack many inflected forms ("tías"): a missing accent is looked up in
+    # the spelling dictionary itself.
+    known += [c for c in accented(lowered, language=language) if c.lower() not in found]
+    # Most frequent first; ties alphabetically, so the same text always gets the same answer.
+    return tuple(sorted(known, key=lambda c: (-word_frequency(c, language=language), c)))
+
+
+@lru_cache(maxsize=8192)
+def accented(word: str, *, language: str) -> tuple[str, ...]:
+    """Return the words the dictionaries know that differ from `word` by one accent only."""
+    lex = lexicon(language)
+    if not lex.hunspell:
+        return ()
+    letters = ACCENTED.get(language, {})
+    variants = {
+        word[:i] + accent + word[i + 1 :]
+        for i, char in enumerate(word)
+        for accent in letters.get(char, "")
+    }
+    if language == "de":
+        variants |= {
+            word[:i] + umlaut + word[i + len(pair) :]
+            for pair, umlaut in GERMAN_TRANSCRIPTIONS
+            for i in _positions(word, pair)
+        }
+    if language == "es" and _hunspell_knows(lex, word + "r"):
+        # "goberna" is "gobernar" without its r, not the Argentine command "goberná".
+        variants = {v for v in variants if v[-1] not in "áéí"}
+    found = []
+    for variant in sorted(variants):
+        if _hunspell_knows(lex, variant):
+            found.append(variant)
+        elif language == "de" and _hunspell_knows(lex, variant.capitalize()):
+            found.append(variant.capitalize())
+    return tuple(found)
+
+
+def _positions(word: str, part: str) -> list[int]:
+    return [i for i in range(len(word)) if word.startswith(part, i)]
 
 
 def _one_edit(word: str, letters: str) -> set[str]:
@@ -348,6 +456,13 @@ def capitalised_form(word: str, *, language: str) -> str | None:
     capitalised = word[:1].upper() + word[1:]
     lex = lexicon(language)
     if _hunspell_knows(lex, word.replace("\u2019", "'")) or not _hunspell_knows(lex, capitalised):
+        return None
+    # German glues nouns together, so Hunspell takes "Erbreitern" (Erb-reitern) for a noun when
+    # "erbreitern" is a slip for "verbreitern": only a noun in use is a sure capital. And
+    # "größe" may be "Größe" or "große".
+    if word.lower() not in lex.frequencies or accented(word, language=language):
+        return None
+    if strip_accents(word) != word and _hunspell_knows(lex, strip_accents(word)):
         return None
     # English capitalises names, days and languages; "yong" is rather "young" than "Yong".
     if language == "en" and any(c.islower() for c in corrections(word, language=language)):

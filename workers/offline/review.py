@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chat.feedback import CATEGORY_LABELS
+from workers.offline.checker import is_sure
 from workers.offline.exercise_texts import EXERCISES, GENERAL_EXERCISES
 from workers.offline.review_texts import ADVICE, COUNTS, QUOTES, STRENGTHS, SUMMARY
 from workers.offline.texts import LANGUAGE_IN, category_name, feedback_language_or_fallback
@@ -95,11 +96,17 @@ def _findings(message: dict[str, Any]) -> list[Finding]:
                 category=category,
                 severity=str(issue.get("severity") or "moderate"),
                 original=original,
-                suggestion=str(issue.get("suggestion") or ""),
+                suggestion=_sure(str(issue.get("suggestion") or "")),
                 sentence=_sentence_around(text, position, original),
             )
         )
     return findings
+
+
+def _sure(suggestion: str) -> str:
+    """Return a suggestion that is one correction; "" for "?" or a few candidates, which are
+    no form to practise."""
+    return suggestion if is_sure(suggestion) else ""
 
 
 def _sentence_around(text: str, position: int, original: str) -> str:

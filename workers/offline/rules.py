@@ -10,7 +10,6 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from workers.offline import lexicon
 from workers.offline.texts import explain
 from workers.schemas import Category, GrammarIssue, Severity
 
@@ -37,20 +36,12 @@ ALLOWED_REPEATS = {
 }
 ALWAYS_ALLOWED_REPEATS = {"no", "ha", "ja", "si", "sì", "sí", "very", "muy", "molto", "sehr"}
 
-# Words that lose their vowel before another word: l'hôpital, dell'anno.
-FRENCH_ELISIONS = word_set("l d j m t s c n qu jusqu lorsqu puisqu")
-ITALIAN_ELISIONS = word_set(
-    "l d c m t s v un dell all dall nell sull coll quest quell bell sant dov com cos"
-)
 
 TYPOGRAPHIC_APOSTROPHE = "\u2019"
 APOSTROPHES = "'" + TYPOGRAPHIC_APOSTROPHE
 CLOSING_MARKS = "\"')]»\u201d" + TYPOGRAPHIC_APOSTROPHE  # quotes and brackets after a sentence
 
 NO_SUGGESTION = "?"  # workers.edits.NO_SUGGESTION: flagged, but no sure correction
-MAX_CANDIDATES = 3
-MIN_CORRECTED_LENGTH = 4  # shorter unknown words have too many neighbours to pick one
-DOMINANT_FREQUENCY = 20  # times more frequent than the runner-up, to be taught as the fix
 
 # Links, e-mail addresses, @names and #tags: not words to correct.
 # Quoted words too: a title or a foreign word ("«baguette»") is not the learner's spelling.
@@ -81,6 +72,32 @@ class Draft:
 
     def gap(self, before: Word, after: Word) -> str:
         return self.text[before.end : after.start]
+
+    def next_word(self, index: int) -> Word | None:
+        """Return the word after `words[index]` when only spaces part them, else None."""
+        if index + 1 < len(self.words):
+            following = self.words[index + 1]
+            if self.gap(self.words[index], following).isspace():
+                return following
+        return None
+
+    def previous_word(self, index: int) -> Word | None:
+        """Return the word before `words[index]` when only spaces part them, else None."""
+        if index > 0 and self.words[index].after == MID:
+            preceding = self.words[index - 1]
+            if self.gap(preceding, self.words[index]).isspace():
+                return preceding
+        return None
+
+    def sentence_of(self, index: int) -> list[Word]:
+        """Return the words of the sentence that `words[index]` belongs to."""
+        first = index
+        while first > 0 and self.words[first].after not in STARTS:
+            first -= 1
+        last = index + 1
+        while last < len(self.words) and self.words[last].after not in STARTS:
+            last += 1
+        return self.words[first:last]
 
     def issue(
         self,
@@ -123,165 +140,6 @@ def capitalise(word: str) -> str:
     return word[:1].upper() + word[1:]
 
 
-def spelling_issues(draft: Draft) -> list[GrammarIssue]:
-    """Flag words the dictionaries don't know, with a correction only when it is clear.
-
-    A unique near word ("tambien" -> "también") or a far more frequent one is a correction;
-    two or three close ones are offered as candidates; otherwise the word is only marked
-    unknown. A learner believes what the tutor says, so a guess is never dressed as a fix.
-    """
-    if draft.language not in lexicon.SUPPORTED:
-        return []
-    issues = []
-    for word in draft.words:
-        if not _worth_checking(draft, word):
-            continue
-        for start, piece in _pieces(word, draft.language):
-            issue = _spelling_issue(draft, word, start, piece)
-            if issue is not None:
-                issues.append(issue)
-    return issues
-
-
-def _spelling_issue(draft: Draft, word: Word, start: int, piece: str) -> GrammarIssue | None:
-    language = draft.language
-    end = start + len(piece)
-    capital = lexicon.capitalised_form(piece, language=language)
-    if capital is not None:
-        return draft.issue(
-            start=start,
-            end=end,
-            suggestion=capital,
-            key="capital_noun" if language == "de" else "capital_word",
-            category="capitalisation",
-            severity="minor",
-        )
-    known_form = lexicon.known_form(piece, language=language)
-    if known_form is not None:
-        return draft.issue(
-            start=start,
-            end=end,
-            suggestion=match_case(piece, known_form),
-            key="known_form",
-            category="spelling" if " " in known_form else "verb_form",
-            severity="moderate",
-        )
-    candidates = lexicon.corrections(piece, language=language)
-    sure = sure_correction(piece, candidates, language=language)
-    accent_only = sure is not None and (
-        lexicon.strip_accents(sure) == lexicon.strip_accents(piece.lower())
-    )
-    # Only a missing accent is marked on what may be a name ("Mexico" -> "México") or an
-    # English word ("opinion" -> "opinión"); otherwise a capitalised word is most likely a
-    # name, and an English word a loanword or a switch of language.
-    if not accent_only:
-        if piece[:1].isupper() and (sure is None or (word.after == MID and language != "de")):
-            return None
-        if language != "en" and lexicon.is_known(piece, language="en"):
-            return None
-    if sure is not None:
-        return draft.issue(
-            start=start,
-            end=end,
-            suggestion=match_case(piece, sure),
-            key="accent" if accent_only else "spelling",
-            category="accent" if accent_only else "spelling",
-            severity="moderate",
-        )
-    shown = [match_case(piece, c) for c in candidates[:MAX_CANDIDATES]]
-    if len(candidates) > MAX_CANDIDATES:
-        shown = []
-    return draft.issue(
-        start=start,
-        end=end,
-        suggestion=" / ".join(shown) or NO_SUGGESTION,
-        key="unknown_candidates" if shown else "unknown_word",
-        category="spelling",
-        severity="moderate",
-        candidates=", ".join(f"“{c}”" for c in shown),
-    )
-
-
-def sure_correction(word: str, candidates: tuple[str, ...], *, language: str) -> str | None:
-    """Return the one correction to teach for `word`, or None when it is not clear."""
-    if not candidates:
-        return None
-    lowered = word.lower()
-    plain = lexicon.strip_accents(lowered)
-    accents = [c for c in candidates if lexicon.strip_accents(c) == plain]
-    top = lexicon.word_frequency(candidates[0], language=language)
-    # Only an accent missing ("tambien", "über") is the likeliest fix, unless the accented word
-    # is rare beside another candidate ("Jahen": "Jahren", not "Jähen").
-    if len(accents) == 1 and lexicon.word_frequency(accents[0], language=language) * 100 >= top:
-        return accents[0]
-    # So is a letter written once or twice too often ("cassa" -> "casa", "sorela" -> "sorella").
-    doubled = [c for c in candidates if _differ_by_a_double(lowered, c.lower())]
-    if len(doubled) == 1 and lexicon.word_frequency(doubled[0], language=language) * 100 >= top:
-        return doubled[0]
-    if len(lowered) < MIN_CORRECTED_LENGTH:
-        return None
-    if len(candidates) == 1:
-        return candidates[0]
-    second = lexicon.word_frequency(candidates[1], language=language)
-    return candidates[0] if top >= DOMINANT_FREQUENCY * max(second, 1) else None
-
-
-def _differ_by_a_double(a: str, b: str) -> bool:
-    short, long = sorted((a, b), key=len)
-    if len(long) != len(short) + 1:
-        return False
-    return any(
-        long[i] == long[i + 1] and long[:i] + long[i + 1 :] == short for i in range(len(long) - 1)
-    )
-
-
-def _worth_checking(draft: Draft, word: Word) -> bool:
-    text = word.text
-    if len(text) < 2 or not is_plain_word(text) or text.isupper():
-        return False
-    if ROMAN_NUMERAL.fullmatch(text) and len(text) <= 4:
-        return False  # "iii)" numbers a list
-    # Not "iPhone", links or @names. Capitalised words (names, German nouns) are checked, but
-    # only a clear fix is marked on them (see `_spelling_issue`).
-    return not (any(c.isupper() for c in text[1:]) or draft.is_ignored(word))
-
-
-def _pieces(word: Word, language: str) -> list[tuple[int, str]]:
-    """Return the unknown parts of `word` with their start: all of it, or a part of it.
-
-    "week-end" may be known as a whole; if not, each part must be ("chama-se"). In "l'hopital"
-    only "hopital" is checked.
-    """
-    if _is_known_token(word.text, language):
-        return []
-    pieces, offset = [], 0
-    for part in word.text.split("-"):
-        elided, rest = _without_elision(language, part)
-        if len(rest) > 1 and not _is_known_token(rest, language):
-            pieces.append((word.start + offset + elided, rest))
-        offset += len(part) + 1
-    return pieces
-
-
-def _without_elision(language: str, word: str) -> tuple[int, str]:
-    """Split "l'hôpital" into the offset and text of "hôpital", whose spelling we check."""
-    elisions = {"fr": FRENCH_ELISIONS, "it": ITALIAN_ELISIONS}.get(language, set())
-    head, apostrophe, rest = word.replace(TYPOGRAPHIC_APOSTROPHE, "'").partition("'")
-    if apostrophe and rest and head.lower() in elisions:
-        return len(head) + 1, word[len(head) + 1 :]
-    return 0, word
-
-
-def _is_known_token(word: str, language: str) -> bool:
-    if lexicon.is_known(word, language=language):
-        return True
-    # "dog's", "it'll": short pieces after an apostrophe are contractions.
-    parts = re.split(f"[{APOSTROPHES}]", word)
-    return len(parts) > 1 and all(
-        len(part) <= 2 or lexicon.is_known(part, language=language) for part in parts
-    )
-
-
 def repeated_word_issues(draft: Draft) -> list[GrammarIssue]:
     allowed = ALWAYS_ALLOWED_REPEATS | ALLOWED_REPEATS.get(draft.language, set())
     issues = []
@@ -289,6 +147,8 @@ def repeated_word_issues(draft: Draft) -> list[GrammarIssue]:
         same = first.text.lower() == second.text.lower()
         if not same or not is_plain_word(first.text) or first.text.lower() in allowed:
             continue
+        if first.text[:1].isupper() and first.after == MID:
+            continue  # a name: "Dee Dee Myers", "Bora Bora"
         if draft.gap(first, second).isspace():
             issues.append(
                 draft.issue(
@@ -314,7 +174,14 @@ def sentence_starts_in_lower_case(draft: Draft) -> list[Word]:
         and is_plain_word(word.text)
         and not any(c.isupper() for c in word.text[1:])
         and not draft.is_ignored(word)
+        and not _is_list_marker(draft, word)
     ]
+
+
+def _is_list_marker(draft: Draft, word: Word) -> bool:
+    """Return whether `word` numbers an item of a list: "a)", "iii)", "b."."""
+    marker = len(word.text) == 1 or (ROMAN_NUMERAL.fullmatch(word.text) and len(word.text) <= 4)
+    return bool(marker) and draft.text[word.end : word.end + 1] in (")", ".")
 
 
 def word_missing_final_punctuation(draft: Draft) -> Word | None:

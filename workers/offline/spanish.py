@@ -86,7 +86,7 @@ def is_inflection(word: str, *, known: Known) -> bool:
         _is_verb_form(word, known)
         or _is_future_form(word, known)
         or _is_noun_form(word, known)
-        or _is_with_pronouns(word, known)
+        or is_verb_with_pronouns(word, known=known)
     )
 
 
@@ -170,7 +170,7 @@ def _is_noun_form(word: str, known: Known) -> bool:
     return adjective != word and (known(adjective) or _is_noun_form(adjective, known))
 
 
-def _is_with_pronouns(word: str, known: Known) -> bool:
+def is_verb_with_pronouns(word: str, *, known: Known) -> bool:
     """Infinitives, gerunds and commands with pronouns attached: ayudarme, dímelo, hazlo."""
     for clitic in _CLITICS:
         rest = word.removesuffix(clitic)

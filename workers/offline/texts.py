@@ -192,6 +192,132 @@ EXPLANATIONS: dict[str, dict[str, str]] = {
         "it": "Il pronome “él” (“lui”) vuole l’accento; “el” senza accento è l’articolo.",
         "pt": "Como pronome (“ele”), escreve-se “él” com acento; “el” sem acento é o artigo.",
     },
+    "third_person": {
+        "en": "After “{subject}” the verb ends in -s: “{suggestion}”.",
+        "es": "En inglés, después de “{subject}” el verbo termina en -s: “{suggestion}”.",
+        "de": "Im Englischen endet das Verb nach „{subject}“ auf -s: „{suggestion}“.",
+        "fr": "En anglais, après « {subject} » le verbe prend un -s : « {suggestion} ».",
+        "it": "In inglese, dopo “{subject}” il verbo prende la -s: “{suggestion}”.",
+        "pt": "Em inglês, depois de “{subject}” o verbo termina em -s: “{suggestion}”.",
+    },
+    "third_person_or_past": {
+        "en": "After “{subject}” the verb needs -s (“{present}”), or the past (“{past}”) if you "
+        "mean the past.",
+        "es": "En inglés, después de “{subject}” el verbo lleva -s (“{present}”), o va en pasado "
+        "(“{past}”) si hablas del pasado.",
+        "de": "Im Englischen braucht das Verb nach „{subject}“ ein -s („{present}“), oder die "
+        "Vergangenheit („{past}“), wenn du von früher sprichst.",
+        "fr": "En anglais, après « {subject} » le verbe prend un -s (« {present} »), ou se met au "
+        "passé (« {past} ») si tu parles du passé.",
+        "it": "In inglese, dopo “{subject}” il verbo prende la -s (“{present}”), o va al passato "
+        "(“{past}”) se parli del passato.",
+        "pt": "Em inglês, depois de “{subject}” o verbo leva -s (“{present}”), ou vai para o "
+        "passado (“{past}”) se você fala do passado.",
+    },
+    "verb_person": {
+        "en": "With “yo” the verb is “{form}”; “{verb}” goes with “él” or “ella”.",
+        "es": "Con “yo” el verbo es “{form}”; “{verb}” es la forma de “él” o “ella”.",
+        "de": "Zu „yo“ gehört „{form}“; „{verb}“ ist die Form für „él“ oder „ella“.",
+        "fr": "Avec « yo », le verbe est « {form} » ; « {verb} » va avec « él » ou « ella ».",
+        "it": "Con “yo” il verbo è “{form}”; “{verb}” è la forma di “él” o “ella”.",
+        "pt": "Com “yo” o verbo é “{form}”; “{verb}” é a forma de “él” ou “ella”.",
+    },
+    "pronoun_mi": {
+        "en": "After a preposition the pronoun is “mí”, with an accent; “mi” means “my”.",
+        "es": "Después de una preposición el pronombre es “mí”, con tilde; “mi” es el posesivo.",
+        "de": "Nach einer Präposition heißt das Pronomen „mí“, mit Akzent; „mi“ heißt „mein“.",
+        "fr": "Après une préposition, le pronom est « mí », avec un accent ; « mi » veut dire "
+        "« mon ».",
+        "it": "Dopo una preposizione il pronome è “mí”, con l’accento; “mi” vuol dire “mio”.",
+        "pt": "Depois de uma preposição, o pronome é “mí”, com acento; “mi” quer dizer “meu”.",
+    },
+    "pronoun_tu": {
+        "en": "The pronoun “tú” (you) has an accent; “tu” without one means “your”.",
+        "es": "El pronombre “tú” lleva tilde; “tu” sin tilde es el posesivo.",
+        "de": "Das Pronomen „tú“ (du) hat einen Akzent; „tu“ ohne Akzent heißt „dein“.",
+        "fr": "Le pronom « tú » (tu) prend un accent ; sans accent, « tu » veut dire « ton ».",
+        "it": "Il pronome “tú” (tu) vuole l’accento; “tu” senza accento vuol dire “tuo”.",
+        "pt": "O pronome “tú” (tu) leva acento; “tu” sem acento quer dizer “teu”.",
+    },
+    "possessive_plural": {
+        "en": "Before a plural noun the possessive is plural too: “{possessive} {noun}”.",
+        "es": "Delante de un sustantivo en plural, el posesivo también va en plural: "
+        "“{possessive} {noun}”.",
+        "de": "Vor einem Nomen im Plural steht auch das Possessivum im Plural: "
+        "„{possessive} {noun}“.",
+        "fr": "Devant un nom au pluriel, le possessif se met aussi au pluriel : "
+        "« {possessive} {noun} ».",
+        "it": "Davanti a un nome plurale anche il possessivo va al plurale: “{possessive} {noun}”.",
+        "pt": "Antes de um substantivo no plural, o possessivo também vai para o plural: "
+        "“{possessive} {noun}”.",
+    },
+    "estar_state": {
+        "en": "A passing state such as “{state}” takes “estar”: “{verb}”.",
+        "es": "Un estado pasajero como “{state}” se expresa con “estar”: “{verb}”.",
+        "de": "Ein vorübergehender Zustand wie „{state}“ steht mit „estar“: „{verb}“.",
+        "fr": "Un état passager comme « {state} » se dit avec « estar » : « {verb} ».",
+        "it": "Uno stato passeggero come “{state}” si esprime con “estar”: “{verb}”.",
+        "pt": "Um estado passageiro como “{state}” se expressa com “estar”: “{verb}”.",
+    },
+    "accent_word": {
+        "en": "Here the word is “{suggestion}”, with an accent; “{word}” is another word.",
+        "es": "Aquí la palabra es “{suggestion}”, con tilde; “{word}” es otra palabra.",
+        "de": "Hier heißt das Wort „{suggestion}“, mit Akzent; „{word}“ ist ein anderes Wort.",
+        "fr": "Ici, le mot est « {suggestion} », avec un accent ; « {word} » est un autre mot.",
+        "it": "Qui la parola è “{suggestion}”, con l’accento; “{word}” è un’altra parola.",
+        "pt": "Aqui a palavra é “{suggestion}”, com acento; “{word}” é outra palavra.",
+    },
+    "italian_article": {
+        "en": "Before this sound the article is “{article}”: “{suggestion}”.",
+        "es": "Delante de este sonido el artículo es “{article}”: “{suggestion}”.",
+        "de": "Vor diesem Laut heißt der Artikel „{article}“: „{suggestion}“.",
+        "fr": "Devant ce son, l’article est « {article} » : « {suggestion} ».",
+        "it": "Davanti a questo suono l’articolo è “{article}”: “{suggestion}”.",
+        "pt": "Antes deste som o artigo é “{article}”: “{suggestion}”.",
+    },
+    "joined_preposition": {
+        "en": "In Italian this preposition and the article join into one word: “{joined}”.",
+        "es": "En italiano esta preposición y el artículo forman una sola palabra: “{joined}”.",
+        "de": "Im Italienischen verschmelzen diese Präposition und der Artikel zu einem Wort: "
+        "„{joined}“.",
+        "fr": "En italien, cette préposition et l’article forment un seul mot : « {joined} ».",
+        "it": "La preposizione e l’articolo si uniscono in una parola sola: “{joined}”.",
+        "pt": "Em italiano, esta preposição e o artigo formam uma só palavra: “{joined}”.",
+    },
+    "joined_or_verb": {
+        "en": "Either the preposition and the article join into “{joined}”, or you meant the "
+        "verb “{verb}”.",
+        "es": "O la preposición y el artículo forman “{joined}”, o querías el verbo “{verb}”.",
+        "de": "Entweder verschmelzen Präposition und Artikel zu „{joined}“, oder du meinst das "
+        "Verb „{verb}“.",
+        "fr": "Soit la préposition et l’article forment « {joined} », soit tu voulais le verbe "
+        "« {verb} ».",
+        "it": "O la preposizione e l’articolo si uniscono in “{joined}”, o intendevi il verbo "
+        "“{verb}”.",
+        "pt": "Ou a preposição e o artigo formam “{joined}”, ou você queria o verbo “{verb}”.",
+    },
+    "italian_clitic": {
+        "en": "Before a verb the pronoun is “{clitic}”; “{original}” comes after a preposition "
+        "(“per {original}”).",
+        "es": "Delante de un verbo el pronombre es “{clitic}”; “{original}” va después de una "
+        "preposición (“per {original}”).",
+        "de": "Vor einem Verb heißt das Pronomen „{clitic}“; „{original}“ steht nach einer "
+        "Präposition („per {original}“).",
+        "fr": "Devant un verbe, le pronom est « {clitic} » ; « {original} » vient après une "
+        "préposition (« per {original} »).",
+        "it": "Davanti a un verbo il pronome è “{clitic}”; “{original}” va dopo una preposizione "
+        "(“per {original}”).",
+        "pt": "Antes de um verbo o pronome é “{clitic}”; “{original}” vem depois de uma "
+        "preposição (“per {original}”).",
+    },
+    "italian_e": {
+        "en": "The verb “è” (is) takes a grave accent: “è”.",
+        "es": "El verbo “è” (es) lleva acento grave: “è”.",
+        "de": "Das Verb „è“ (ist) hat einen Gravis: „è“.",
+        "fr": "Le verbe « è » (est) prend un accent grave : « è ».",
+        "it": "Il verbo “è” vuole l’accento grave: “è”.",
+        "pt": "O verbo “è” (é) leva acento grave: “è”.",
+    },
 }
 
 SUMMARIES: dict[str, dict[str, str]] = {
@@ -224,6 +350,20 @@ SUMMARIES: dict[str, dict[str, str]] = {
         "fr": "{count} points à corriger ({categories}).",
         "it": "{count} cose da correggere ({categories}).",
         "pt": "{count} coisas para corrigir ({categories}).",
+    },
+    "checked": {
+        "en": "Checked offline: spelling and a few grammar rules; a connected AI model checks all "
+        "the grammar.",
+        "es": "Revisado sin conexión: ortografía y algunas reglas de gramática; un modelo de IA "
+        "conectado revisa toda la gramática.",
+        "de": "Offline geprüft: Rechtschreibung und einige Grammatikregeln; ein verbundenes "
+        "KI-Modell prüft die ganze Grammatik.",
+        "fr": "Vérifié hors ligne : orthographe et quelques règles de grammaire ; un modèle d’IA "
+        "connecté vérifie toute la grammaire.",
+        "it": "Controllato offline: ortografia e alcune regole di grammatica; un modello di IA "
+        "collegato controlla tutta la grammatica.",
+        "pt": "Verificado offline: ortografia e algumas regras de gramática; um modelo de IA "
+        "conectado verifica toda a gramática.",
     },
 }
 
