@@ -23,6 +23,7 @@ from chat.exports.api import router as exports_router
 from chat.history import api as history_api
 from chat.models import Conversation
 from chat.practice import api as practice_api
+from chat.schemas import A_POST, AN_ID, BAD_SHAPE, LIMITED, NO_LOGIN
 
 
 class AsyncSessionAuth(APIKeyCookie):
@@ -34,14 +35,6 @@ class AsyncSessionAuth(APIKeyCookie):
     async def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = await request.auser()
         return user if user.is_authenticated else None
-
-
-# Answers a call may give besides its own, declared so the schema tells clients all of them.
-NO_LOGIN = {401: schemas.ErrorOut}  # no session
-A_POST = {400: schemas.ErrorOut, 403: schemas.ErrorOut}  # an unreadable body; no CSRF token
-BAD_SHAPE = {422: schemas.ValidationErrorOut}  # a body or parameter of the wrong shape
-AN_ID = {404: schemas.ErrorOut, **BAD_SHAPE}  # an id that is not yours, or not a number
-LIMITED = {429: schemas.ErrorOut}  # a limit is used up; Retry-After says for how long
 
 
 api = NinjaAPI(

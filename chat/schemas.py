@@ -165,3 +165,12 @@ class ErrorOut(Schema):
 
 class ValidationErrorOut(Schema):
     detail: list[dict] = Field(description="One entry per field: where it is and what is wrong.")
+
+
+# Answers a call may give besides its own, declared on every operation so the schema tells
+# clients all of them.
+NO_LOGIN = {401: ErrorOut}  # no session
+A_POST = {400: ErrorOut, 403: ErrorOut}  # an unreadable body; no CSRF token
+BAD_SHAPE = {422: ValidationErrorOut}  # a body or parameter of the wrong shape
+AN_ID = {404: ErrorOut, **BAD_SHAPE}  # an id that is not yours, or not a number
+LIMITED = {429: ErrorOut}  # a limit is used up; Retry-After says for how long

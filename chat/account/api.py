@@ -8,14 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from chat import schemas
 from chat.account import deletion, selectors
-
-# The answers every call may give besides its own (chat/api.py declares the same shapes).
-NO_LOGIN = {401: schemas.ErrorOut}
-A_POST = {400: schemas.ErrorOut, 403: schemas.ErrorOut}
-BAD_SHAPE = {422: schemas.ValidationErrorOut}
-LIMITED = {429: schemas.ErrorOut}
+from chat.schemas import A_POST, BAD_SHAPE, LIMITED, NO_LOGIN
 
 router = Router(tags=["account"])
 

@@ -13,12 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from chat import limits, schemas
 from chat.exports import selectors, services
-
-# The answers every call may give besides its own (chat/api.py declares the same shapes).
-NO_LOGIN = {401: schemas.ErrorOut}
-A_POST = {400: schemas.ErrorOut, 403: schemas.ErrorOut}
-AN_ID = {404: schemas.ErrorOut, 422: schemas.ValidationErrorOut}
-LIMITED = {429: schemas.ErrorOut}
+from chat.schemas import A_POST, AN_ID, LIMITED, NO_LOGIN
 
 router = Router(tags=["exports"])
 

@@ -11,7 +11,6 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from chat import schemas
 from chat.history import remembering, selectors
 from chat.history.progress import Point, Series
 from chat.history.schemas import (
@@ -23,12 +22,7 @@ from chat.history.schemas import (
     ProgressOut,
 )
 from chat.history.trends import Trend
-
-# The same answers as chat/api.py declares (importing them from there would be circular).
-NO_LOGIN = {401: schemas.ErrorOut}
-A_POST = {400: schemas.ErrorOut, 403: schemas.ErrorOut}
-BAD_SHAPE = {422: schemas.ValidationErrorOut}
-AN_ID = {404: schemas.ErrorOut, **BAD_SHAPE}
+from chat.schemas import A_POST, AN_ID, BAD_SHAPE, NO_LOGIN
 
 router = Router()
 

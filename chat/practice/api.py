@@ -14,14 +14,8 @@ from chat.models import Card
 from chat.practice import cards, requests, schemas, selectors
 from chat.practice.checking import Checked, check_card
 from chat.practice.scheduling import RATINGS, CardSuspended, review_card
-from chat.schemas import ErrorOut, ValidationErrorOut
+from chat.schemas import A_POST, AN_ID, BAD_SHAPE, LIMITED, NO_LOGIN, ErrorOut
 
-# As in chat/api.py: the answers a call may give besides its own.
-NO_LOGIN = {401: ErrorOut}
-A_POST = {400: ErrorOut, 403: ErrorOut}
-BAD_SHAPE = {422: ValidationErrorOut}
-AN_ID = {404: ErrorOut, **BAD_SHAPE}
-LIMITED = {429: ErrorOut}
 NO_CARD = {"detail": "No such card."}
 
 router = Router(tags=["practice"])
