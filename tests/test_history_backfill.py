@@ -12,6 +12,13 @@ BEFORE = [("chat", "0008_issue_categories")]
 AFTER = [("chat", "0009_history_from_earlier_analyses")]
 
 
+@pytest.fixture(autouse=True)
+def back_to_the_latest_migration():
+    yield
+    executor = MigrationExecutor(connection)
+    migrate(executor.loader.graph.leaf_nodes())
+
+
 def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
