@@ -1,11 +1,12 @@
-"""Benchmark: a learner's history pages at scale, through the real ASGI app.
+"""Benchmark: a learner's history and practice pages at scale, through the real ASGI app.
 
     uv run --group bench python -m bench.learner_history            # about 2 minutes
     uv run --group bench python -m bench.learner_history --smoke    # a few seconds
 
 Seeds one learner with 100 Spanish conversations of 50 messages each (25 of theirs, each
 analysed, with about one mistake a message in some 40 patterns that grow rarer over the year, 25
-tutor replies, and a review per conversation), with bulk inserts into PostgreSQL. Then one
+tutor replies, a review per conversation, and a practice card per mistake, a tenth of them due),
+with bulk inserts into PostgreSQL. Then one
 uvicorn process (uvloop, httptools, DEBUG off, DATABASE_POOL=true) serves each measured page
 REQUESTS times in a row, after a warm-up, and the benchmark prints p50, p95 and p99 against the
 200 ms p95 target, and the number of queries each page makes (counted in this process).
@@ -37,7 +38,7 @@ REQUESTS, WARMUP = 300, 20
 PATTERNS = 40
 LANGUAGE = "es"
 LEVELS = ["A2", "A2", "B1", "B1", "B2"]
-CATEGORIES = ["spelling", "spelling", "grammar", "word_choice", "punctuation", "style"]
+CATEGORIES = ["spelling", "spelling", "agreement", "word_choice", "punctuation", "extra_word"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Seeded:
     conversations: int
     messages: int
     mistakes: int
+    cards: int
     seconds: float
 
 
@@ -74,12 +76,23 @@ def progress_api(client: Any, seeded: Seeded) -> Any:
     return client.get(f"/api/progress?language={seeded.language}")
 
 
+def practice_page(client: Any, seeded: Seeded) -> Any:
+    """The practice page: the next due card first (recurring patterns first)."""
+    return client.get(f"/practice/?language={seeded.language}")
+
+
+def practice_api(client: Any, seeded: Seeded) -> Any:
+    return client.get(f"/api/practice/cards?language={seeded.language}")
+
+
 MEASURED: list[Callable[[Any, Seeded], Any]] = [
     mistakes_page,
     mistakes_api,
     pattern_page,
     progress_page,
     progress_api,
+    practice_page,
+    practice_api,
 ]
 
 
@@ -106,7 +119,17 @@ def seed(*, conversations: int, messages: int) -> Seeded:
     from django.utils import timezone
 
     from chat.history.mistakes import count_words, pattern_key, pattern_label
-    from chat.models import Conversation, GrammarAnalysis, Message, Mistake, MistakePattern, Review
+    from chat.models import (
+        Card,
+        Conversation,
+        GrammarAnalysis,
+        Message,
+        Mistake,
+        MistakePattern,
+        Review,
+    )
+    from chat.practice.cards import card_fingerprint
+    from chat.practice.scheduling import new_schedule
 
     started = time.monotonic()
     rng = random.Random(12)  # noqa: S311 - made-up learner data, the same every run
@@ -190,6 +213,27 @@ def seed(*, conversations: int, messages: int) -> Seeded:
             ],
             batch_size=1000,
         )  # fmt: skip
+        # A card per mistake, as the analysis job makes them; a tenth are due now, the rest are
+        # spread over the coming months, as after a year of practice.
+        now = timezone.now()
+        cards = Card.objects.bulk_create(
+            [
+                Card(
+                    owner=learner, language=LANGUAGE, pattern=mistake.pattern, mistake=mistake,
+                    sentence=mistake.message.text, start=mistake.start, end=mistake.end,
+                    answer=mistake.suggestion,
+                    corrected_sentence=mistake.message.text[: mistake.start] + mistake.suggestion
+                    + mistake.message.text[mistake.end :],
+                    explanation=mistake.explanation,
+                    fingerprint=card_fingerprint(mistake.message.text, mistake.start,
+                                                 mistake.end, mistake.suggestion),
+                    **new_schedule(now + dt.timedelta(days=rng.uniform(-3, 90) if n % 10
+                                                      else rng.uniform(-30, 0))),
+                )
+                for n, mistake in enumerate(mistakes)
+            ],
+            batch_size=1000,
+        )  # fmt: skip
         Review.objects.bulk_create(
             Review(conversation=talk, content={}, markdown="## Review",
                    estimated_level=LEVELS[n * len(LEVELS) // conversations],
@@ -207,6 +251,7 @@ def seed(*, conversations: int, messages: int) -> Seeded:
         conversations=conversations,
         messages=2 * len(turns),
         mistakes=len(mistakes),
+        cards=len(cards),
         seconds=round(time.monotonic() - started, 2),
     )
 
@@ -322,8 +367,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     harness.flush_redis()
     harness.configure_django()
     seeded = seed(conversations=conversations, messages=messages)
-    print(f"  seeded {seeded.messages} messages and {seeded.mistakes} mistakes "
-          f"in {seeded.seconds} s")  # fmt: skip
+    print(f"  seeded {seeded.messages} messages, {seeded.mistakes} mistakes and "
+          f"{seeded.cards} cards in {seeded.seconds} s")  # fmt: skip
     collect_static()
     env = harness.child_env(DATABASE_POOL="true")
     web, port = harness.start_uvicorn(env)

@@ -150,8 +150,11 @@ def test_the_learner_history_benchmark_measures_every_page(results):
         "pattern_page",
         "progress_page",
         "progress_api",
+        "practice_page",
+        "practice_api",
     }
     assert data["seed"]["mistakes"] > 0 and data["seed"]["messages"] == 40
+    assert data["seed"]["cards"] == data["seed"]["mistakes"]
     for name, page in data["pages"].items():
         latency = page["latency_ms"]
         assert 0 < latency["p50"] <= latency["p95"] <= latency["p99"] <= latency["max"], name
