@@ -41,26 +41,28 @@ def chromium() -> Iterator[Browser]:
 
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 
 
-def new_page(browser: Browser, viewport: dict[str, int] = DESKTOP) -> Page:
+def new_page(browser: Browser, viewport: dict[str, int] = DESKTOP, **options: object) -> Page:
     """Open a page in a fresh context (its own cookies) that records console errors and 404s."""
-    page = browser.new_context(viewport=viewport).new_page()
+    page = browser.new_context(viewport=viewport, **options).new_page()
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("response", lambda r: r.status == 404 and page.console_errors.append(f"404 {r.url}"))
     return page
 
 
-def register(page: Page, app: str, username: str) -> None:
+def register(page: Page, app: str, username: str) -> User:
+    """Create an account through the register page; return the learner."""
     page.goto(f"{app}/register/")
     page.fill("#id_username", username)
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("h1")).to_have_text("New conversation")
+    return User.objects.get(username=username)
 
 
 def start_conversation(

@@ -71,6 +71,25 @@ def provider_worker(django_db_setup, fake_ai, clean_redis_db):
     clean_redis_db.flushdb()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, one per test module that drives pages (tests/browsers.py)."""
+    from tests.browsers import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser):
+    """A page in a fresh browser context, recording console errors and 404s; downloads allowed."""
+    from tests.browsers import new_page
+
+    page = new_page(browser, accept_downloads=True)
+    yield page
+    page.context.close()
+
+
 @pytest.fixture
 def fake(fake_ai):
     fake_ai.reset()

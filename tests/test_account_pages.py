@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from chat.models import Export, Job
 from chat.sending import send_job
-from tests.browsers import chromium
+from tests.browsers import register, shoot
 from tests.helpers import PASSWORD
 from tests.processes import web_and_worker
 from tests.security.conftest import make_conversation, make_turn
@@ -32,50 +32,12 @@ from tests.test_export_files import make_card, notes_in
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
-
 
 @pytest.fixture(scope="module")
 def app(django_db_setup, clean_redis_db):
     with web_and_worker("account") as base:
         yield base
     clean_redis_db.flushdb()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    yield page
-    context.close()
-
-
-def register(page: Page, app: str, username: str) -> User:
-    page.goto(f"{app}/register/")
-    page.fill("#id_username", username)
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("New conversation")
-    return User.objects.get(username=username)
-
-
-def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
-    page.set_viewport_size(DESKTOP)
 
 
 def test_a_learner_makes_exports_and_downloads_them(app, page, tmp_path):

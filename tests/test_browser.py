@@ -16,7 +16,6 @@ from chat import services
 from chat.models import Conversation, Message
 from tests.browsers import (
     PHONE,
-    chromium,
     log_in,
     new_page,
     register,
@@ -38,19 +37,6 @@ def app(django_db_setup, clean_redis_db):
     with web_and_worker("browser", FINDUS_LOCAL_STREAM_DELAY="0.12") as base:
         yield base
     clean_redis_db.flushdb()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser):
-    page = new_page(browser)
-    yield page
-    page.context.close()
 
 
 def start_spanish_conversation(page: Page) -> int:

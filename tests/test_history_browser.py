@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -17,17 +16,12 @@ from playwright.sync_api import Page, expect
 
 from chat.models import LearnerSettings
 from tests import history
-from tests.browsers import chromium
-from tests.helpers import PASSWORD
+from tests.browsers import PHONE, register, shoot
 from tests.processes import start_uvicorn
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain sync.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture(scope="module")
@@ -37,42 +31,14 @@ def app(django_db_setup):
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+def page(page):
+    """The shared page fixture, also recording every answer of 400 or more."""
     page.on(
         "response",
         lambda r: r.status >= 400 and page.console_errors.append(f"{r.status} {r.url}"),
     )
-    yield page
-    context.close()
-
-
-def register(page: Page, app: str, username: str) -> User:
-    page.goto(f"{app}/register/")
-    page.fill("#id_username", username)
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("New conversation")
-    return User.objects.get(username=username)
-
-
-def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
-    page.set_viewport_size(DESKTOP)
+    return page
 
 
 @transaction.atomic

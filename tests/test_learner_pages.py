@@ -18,7 +18,6 @@ from chat.models import Conversation, GrammarAnalysis, Job, Message, Review
 from tests.browsers import (
     PHONE,
     SCREENSHOTS,
-    chromium,
     log_in,
     new_page,
     open_conversation,
@@ -42,19 +41,6 @@ def web(django_db_setup, clean_redis_db):
     server.stop()
     # The tasks nobody took; a later module's worker must not find them.
     clean_redis_db.flushdb()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser):
-    page = new_page(browser)
-    yield page
-    page.context.close()
 
 
 def sent(page: Page, conversation_id: int, text: str) -> Message:

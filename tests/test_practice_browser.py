@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -17,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from chat.models import Card, CardReview, Conversation, Message
-from tests.browsers import chromium
+from tests.browsers import shoot
 from tests.cards import make_card, make_pattern
 from tests.helpers import PASSWORD
 from tests.processes import web_and_worker
@@ -26,32 +25,12 @@ from tests.processes import web_and_worker
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
-
 
 @pytest.fixture(scope="module")
 def app(django_db_setup, clean_redis_db):
     with web_and_worker("practice") as base:
         yield base
     clean_redis_db.flushdb()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -82,14 +61,6 @@ def marta(app, page) -> User:
     return marta
 
 
-def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        page.screenshot(path=SCREENSHOTS / f"practice-{name}-{label}.png", full_page=True)
-    page.set_viewport_size(DESKTOP)
-
-
 def front(page: Page):
     return page.locator("#front")
 
@@ -102,7 +73,7 @@ def test_a_learner_practises_the_due_cards_with_the_keyboard_only(app, page, mar
     expect(page.locator("#pattern")).to_contain_text("you made this mistake 3 times")
     expect(page.locator("#typed")).to_be_focused()
     expect(page.locator("#check kbd")).to_have_text("Enter")
-    shoot(page, "front")
+    shoot(page, "practice-front")
 
     page.keyboard.type("casa")
     page.keyboard.press("Enter")
@@ -112,7 +83,7 @@ def test_a_learner_practises_the_due_cards_with_the_keyboard_only(app, page, mar
     expect(page.locator(".ratings button.suggested")).to_have_attribute("data-rating", "good")
     expect(page.locator(".ratings button.suggested")).to_be_focused()
     expect(page.locator(".ratings button kbd")).to_have_text(["1", "2", "3", "4"])
-    shoot(page, "back")
+    shoot(page, "practice-back")
     page.keyboard.press("3")
 
     expect(front(page)).to_have_text("Mi cassa es grande.")
@@ -136,7 +107,7 @@ def test_a_learner_practises_the_due_cards_with_the_keyboard_only(app, page, mar
     expect(page.locator("#card")).to_be_hidden()
     expect(page.locator("#counts")).to_have_text("0 due · 3 cards in all")
     expect(page.locator("[data-due-in=es]")).to_have_text("0 due")
-    shoot(page, "done")
+    shoot(page, "practice-done")
 
     reviews = CardReview.objects.order_by("id")
     assert [(r.card.sentence, r.typed, r.verdict, r.rating) for r in reviews] == [
@@ -178,5 +149,5 @@ def test_a_learner_deletes_a_card_after_confirming_and_asks_for_more_like_it(app
         ("cassa", "casa"),  # the word to recall
     ]
     expect(page.locator("#counts")).to_have_text("4 due · 4 cards in all")
-    shoot(page, "more")
+    shoot(page, "practice-more")
     assert page.console_errors == []
