@@ -36,7 +36,7 @@ from chat.kinds import Done
 from chat.live import conversation_channel
 from chat.models import Conversation, GrammarAnalysis, Job, Message
 from chat.sending import new_task_id
-from workers import ai
+from workers import ai, edits
 from workers.kinds.analysis import analysis_agent, store_analysis
 from workers.kinds.reply import DELTA_INTERVAL, history_before, store_reply, tutor_agent
 from workers.prompts import analysis_prompt, tutor_instructions
@@ -86,11 +86,10 @@ async def await_model(request: HttpRequest, conversation_id: int) -> JsonRespons
             deps=text,
         ),
     )
-    await sync_to_async(_store_results)(
-        message=message, reply=reply.output, analysis=analysis.output
-    )
+    result = _spans(conversation, text, analysis.output)
+    await sync_to_async(_store_results)(message=message, reply=reply.output, analysis=result)
     return JsonResponse(
-        {"message_id": message.pk, "reply": reply.output, "analysis": analysis.output.model_dump()},
+        {"message_id": message.pk, "reply": reply.output, "analysis": result.model_dump()},
         status=201,
     )
 
@@ -213,7 +212,18 @@ async def _analyse(job: Job) -> Done:
         model_settings=ai.model_settings(),
         deps=message.text,
     )
-    return ai.output_of(run)
+    result = _spans(conversation, message.text, run.output)
+    return ai.done(result, usage=run.usage, model_name=run.response.model_name)
+
+
+def _spans(conversation: Conversation, text: str, correction: Any) -> Any:
+    """Align the model's correction with the text into exact spans, as the analysis job does."""
+    return edits.analysis_from_correction(
+        text,
+        correction,
+        language=conversation.language,
+        feedback_language=conversation.feedback_language,
+    )
 
 
 async def _reply(job: Job) -> Done:

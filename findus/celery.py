@@ -61,6 +61,9 @@ def build_the_model_before_consuming(**_: object) -> None:
 
     if not apps.ready:
         django.setup()
+    # The runner's signal receivers (waiting out a database outage before each delivery) must be
+    # connected before the first delivery; the job kinds import it only when a job runs.
+    import workers.runner  # noqa: F401
     from workers import ai
 
     try:

@@ -106,18 +106,19 @@ def backoff(attempt: int) -> float:
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
 
 
-def _reconnect_and_log(state: RetryCallState) -> None:
-    log.warning("database unreachable, trying again: %s", state.outcome.exception())
-    connection.close()  # the old connection died with the outage; the next try opens another
+def _database_retrying(*, until: Callable[[], bool], waiting: str) -> Retrying:
+    """Try a database call again while the database is unreachable, until `until()` is true;
+    log `waiting` and the error before each wait."""
 
+    def reconnect_and_log(state: RetryCallState) -> None:
+        log.warning("%s: %s", waiting, state.outcome.exception())
+        connection.close()  # the old connection died with the outage; the next try opens another
 
-def _database_retrying(*, until: Callable[[], bool]) -> Retrying:
-    """Try a database call again while the database is unreachable, until `until()` is true."""
     return Retrying(
         retry=retry_if_exception_type(DATABASE_DOWN),
         wait=lambda state: backoff(state.attempt_number),
         stop=lambda state: until(),
-        before_sleep=_reconnect_and_log,
+        before_sleep=reconnect_and_log,
         reraise=True,
     )
 
@@ -131,7 +132,8 @@ def while_the_database_is_down[T](job: Job, write: Callable[[], T]) -> T:
     deadline = (job.started_at or timezone.now()) + timedelta(
         seconds=settings.CELERY_TASK_TIME_LIMIT
     )
-    return _database_retrying(until=lambda: timezone.now() >= deadline)(write)
+    waiting = f"job={job.pk} database unreachable, trying again"
+    return _database_retrying(until=lambda: timezone.now() >= deadline, waiting=waiting)(write)
 
 
 @task_prerun.connect
@@ -147,6 +149,9 @@ def wait_for_the_database(**_: object) -> None:
     """
     deadline = timezone.now() + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     try:
-        _database_retrying(until=lambda: timezone.now() >= deadline)(connection.ensure_connection)
+        _database_retrying(
+            until=lambda: timezone.now() >= deadline,
+            waiting="database unreachable before a task starts, waiting",
+        )(connection.ensure_connection)
     except DATABASE_DOWN:
         return
