@@ -85,7 +85,8 @@ async def progress(request: HttpRequest) -> HttpResponse:
             series=series,
             charts=chart.draw(series) if series.points else None,
             rows=chart.figures(series),
-            categories=CATEGORIES,
+            # The legend names the kinds of mistake the chart shows, not all fourteen.
+            categories=[c for c in CATEGORIES if any(p.mistakes[c] for p in series.points)],
         )
     return await _render(request, "chat/history/progress.html", context)
 
