@@ -177,6 +177,11 @@ FINDUS_JOB_MAX_ATTEMPTS = envint("FINDUS_JOB_MAX_ATTEMPTS", 5)
 FINDUS_RETRY_BACKOFF_BASE = envfloat("FINDUS_RETRY_BACKOFF_BASE", 2.0)
 FINDUS_RETRY_BACKOFF_MAX = envfloat("FINDUS_RETRY_BACKOFF_MAX", 120.0)
 FINDUS_MAX_MESSAGE_CHARS = 2000
+# The tutor is sent the last this-many turns of a conversation word for word, and a running
+# summary of the turns before them (workers/memory.py), so a turn's tokens stay flat however long
+# the conversation grows. 0 sends the whole conversation every time, with no summaries: each turn
+# then costs more than the one before.
+FINDUS_TUTOR_RECENT_TURNS = envint("FINDUS_TUTOR_RECENT_TURNS", 6)
 
 # --- Limits per learner (chat/limits.py), counted in Redis; they fail open while Redis is down.
 # 0 turns a limit off.

@@ -143,14 +143,16 @@ def request_key(request: dict[str, Any]) -> tuple[str, str]:
         return kind, "\n".join(m.get("text", "") for m in payload.get("messages", []))
     if kind == "exercises":
         return kind, payload.get("pattern", {}).get("label", "")
+    if kind == "summary":
+        return kind, "\n".join(turn.get("text", "") for turn in payload.get("turns", []))
     return kind, payload.get("text", "")
 
 
 def request_kind(request: dict[str, Any]) -> str:
-    if not request.get("tools"):
-        return "reply"
     payload = parse_job_payload(_last_user_text(request)) or {}
-    return payload.get("task", "unknown")
+    if "task" in payload:
+        return payload["task"]
+    return "unknown" if request.get("tools") else "reply"
 
 
 def _last_user_text(request: dict[str, Any]) -> str:
@@ -181,6 +183,12 @@ def analysis_answer(payload: dict[str, Any]) -> dict[str, Any]:
         "corrected_text": text.replace("cassa", "casa"),
         "summary": f"{len(edits)} issue(s).",
     }
+
+
+def summary_answer(payload: dict[str, Any]) -> str:
+    """The summary so far and every learner message after it, as a model that forgets nothing."""
+    said = [t["text"] for t in payload.get("turns", []) if t.get("role") == "learner"]
+    return " ".join([payload.get("summary", ""), *(f"The learner said: {s}" for s in said)]).strip()
 
 
 def review_answer(payload: dict[str, Any]) -> dict[str, Any]:
@@ -253,7 +261,13 @@ def _handler(fake: FakeAI) -> type[BaseHTTPRequestHandler]:
             base = {"id": "cmpl-1", "object": "chat.completion", "created": 0, "model": "fake-1"}
             tools = request.get("tools") or []
             if not tools:
-                message = {"role": "assistant", "content": "".join(REPLY_CHUNKS)}
+                summarising = request_kind(request) == "summary"
+                content = (
+                    summary_answer(parse_job_payload(_last_user_text(request)) or {})
+                    if summarising
+                    else "".join(REPLY_CHUNKS)
+                )
+                message = {"role": "assistant", "content": content}
                 return {**base, "usage": usage, "choices": [
                     {"index": 0, "message": message, "finish_reason": "stop"}]}  # fmt: skip
             payload = parse_job_payload(_last_user_text(request)) or {}

@@ -21,9 +21,18 @@ from chat.kinds import Done
 _local = threading.local()
 
 
-def model_settings() -> ModelSettings:
+def model_settings(*, cached: bool = False) -> ModelSettings:
+    """Return the settings of a model request.
+
+    `cached`: the request starts the same way as the conversation's last one (the instructions,
+    the summary, the earlier turns), so mark that start for the provider's prompt cache where
+    pydantic-ai can (Anthropic, Bedrock, OpenRouter, recent OpenAI models); other providers
+    ignore the setting, and OpenAI's older models cache a repeated start by themselves.
+    """
     # max_retries=0: the Celery task is the one retry layer, so SDK retries would multiply it.
-    return ModelSettings(max_retries=0, request_timeout=settings.FINDUS_AI_REQUEST_TIMEOUT)
+    return ModelSettings(
+        max_retries=0, request_timeout=settings.FINDUS_AI_REQUEST_TIMEOUT, cache=cached
+    )
 
 
 def current_model() -> Model:

@@ -30,6 +30,12 @@ class Conversation(models.Model):
     # What the tutor was asked to help practise: the learner's most frequent recent mistake
     # patterns when the conversation began (labels), if they let the tutor remember.
     focus = models.JSONField(default=list, blank=True)
+    # The tutor's memory of the turns it is no longer sent word for word (workers/memory.py): a
+    # running summary, written by the summary job, of the messages up to `summarised_through`
+    # (a message id; 0 before the first summary), which hold `summarised_turns` learner messages.
+    summary = models.TextField(blank=True, default="")
+    summarised_through = models.PositiveBigIntegerField(default=0)
+    summarised_turns = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

@@ -10,8 +10,10 @@ from django.conf import settings
 from chat import live
 from chat.kinds import Done, JobKind, PermanentFailure
 from chat.models import Job, Message
+from workers import memory
 from workers.kinds import declare
-from workers.prompts import tutor_instructions
+from workers.kinds.summary import ask_for_a_summary_if_due
+from workers.prompts import summary_for_the_tutor, tutor_instructions
 
 if TYPE_CHECKING:
     from pydantic_ai import Agent
@@ -30,16 +32,27 @@ def tutor_agent() -> Agent:
 
 
 def history_before(message: Message) -> list[ModelMessage]:
-    """Return the conversation up to (not including) `message`, as the model sees it."""
+    """Return what the model is told of the conversation before `message`: a summary of its
+    older turns, if it has one, then the recent turns word for word (workers/memory.py).
+
+    The summary comes as a message of its own after the instructions, not in them: the
+    instructions stay the same for the whole conversation and open every request, which is
+    what a provider's prompt cache needs.
+    """
     from pydantic_ai.messages import ModelRequest, ModelResponse, TextPart, UserPromptPart
 
-    earlier = Message.objects.filter(conversation_id=message.conversation_id, id__lt=message.pk)
-    return [
+    context = memory.tutor_context(message)
+    history: list[ModelMessage] = []
+    if context.summary:
+        told = summary_for_the_tutor(summary=context.summary, turns=context.summarised_turns)
+        history.append(ModelRequest(parts=[UserPromptPart(told)]))
+    history += [
         ModelRequest(parts=[UserPromptPart(m.text)])
         if m.role == Message.Role.LEARNER
         else ModelResponse(parts=[TextPart(m.text)])
-        for m in earlier.order_by("id")
+        for m in context.messages
     ]
+    return history
 
 
 async def _stream_reply(job: Job, history: list[ModelMessage]) -> Done:
@@ -52,7 +65,7 @@ async def _stream_reply(job: Job, history: list[ModelMessage]) -> Done:
         message.text,
         message_history=history,
         model=ai.current_model(),
-        model_settings=ai.model_settings(),
+        model_settings=ai.model_settings(cached=True),
         instructions=tutor_instructions(
             language=conversation.language, level=conversation.level, focus=conversation.focus
         ),
@@ -99,6 +112,7 @@ def store_reply(job: Job, text: str) -> dict[str, Any]:
             "text": text,
         },
     )
+    ask_for_a_summary_if_due(job)
     return {"reply": {"id": reply.pk, "in_reply_to_id": job.message_id, "text": text}}
 
 

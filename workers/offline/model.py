@@ -31,8 +31,14 @@ from workers.offline.checker import analyse
 from workers.offline.exercises import build_exercises
 from workers.offline.lexicon import describe_dictionaries
 from workers.offline.review import build_review
+from workers.offline.summary import build_summary
 from workers.offline.tutor import tutor_reply
-from workers.prompts import parse_job_payload, parse_tutor_focus, parse_tutor_settings
+from workers.prompts import (
+    parse_job_payload,
+    parse_summary_for_the_tutor,
+    parse_tutor_focus,
+    parse_tutor_settings,
+)
 
 log = logging.getLogger("findus.offline")
 
@@ -102,19 +108,26 @@ def answer_for(messages: list[ModelMessage], info: AgentInfo) -> Answer:
         return build_review(job).model_dump()
     if job is not None and job.get("task") == "exercises":
         return build_exercises(job)
+    if job is not None and job.get("task") == "summary":
+        return build_summary(job)
     settings = parse_tutor_settings(info.instructions)
     return tutor_reply(
         learner_text=prompt,
         language=settings.get("language", "en"),
         level=settings.get("level", "A1"),
-        # The history the caller passes is the conversation so far, this message included.
-        turn=len(user_prompts(messages)),
+        # The history the caller passes is the conversation so far, this message included,
+        # its older turns maybe summarised.
+        turn=summarised_turns(messages) + len(user_prompts(messages)),
         focus=parse_tutor_focus(info.instructions),
     )
 
 
 def user_prompts(messages: list[ModelMessage]) -> list[str]:
-    """Return the text of every user prompt in `messages`, oldest first."""
+    """Return the text of every user prompt in `messages`, oldest first, but a summary's."""
+    return [text for text in _user_texts(messages) if parse_summary_for_the_tutor(text) is None]
+
+
+def _user_texts(messages: list[ModelMessage]) -> list[str]:
     return [
         _prompt_text(part)
         for message in messages
@@ -122,6 +135,15 @@ def user_prompts(messages: list[ModelMessage]) -> list[str]:
         for part in message.parts
         if isinstance(part, UserPromptPart)
     ]
+
+
+def summarised_turns(messages: list[ModelMessage]) -> int:
+    """Return how many turns the summary at the start of `messages` stands for (0 if none)."""
+    for text in _user_texts(messages):
+        told = parse_summary_for_the_tutor(text)
+        if told is not None and isinstance(told.get("turns"), int):
+            return told["turns"]
+    return 0
 
 
 def last_user_prompt(messages: list[ModelMessage]) -> str:
