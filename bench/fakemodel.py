@@ -6,7 +6,9 @@
 It is one asyncio process (uvloop when installed) that never blocks: each request sleeps its
 latency on the event loop, so thousands can wait at once. It answers analysis prompts with a
 tool call that findus' grammar-analysis agent accepts, review prompts with a review, and tutor
-prompts (streamed or not) with a short reply. The latency can be changed while it runs:
+prompts (streamed or not) with a short reply, summary prompts with a summary of about 100 words.
+The usage it reports counts the request's tokens (`count_tokens`), so the workers record what
+their prompts would cost. The latency can be changed while it runs:
 `POST /control {"latency": 5}`. `GET /stats` reports how many requests it answered, its own CPU
 time and how late its timers fired (the proof that it is not the bottleneck).
 """
@@ -17,6 +19,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import re
 import resource
 import sys
 import time
@@ -24,7 +27,34 @@ from typing import Any
 
 PAYLOAD_MARKER = "INPUT (JSON):"  # workers.prompts.PAYLOAD_MARKER, without importing Django
 REPLY_CHUNKS = ["¡Muy ", "bien! ", "¿Y qué ", "te gusta ", "hacer?"]
-USAGE = {"prompt_tokens": 42, "completion_tokens": 7, "total_tokens": 49}
+SUMMARY_WORDS = 100
+TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def count_tokens(text: str) -> int:
+    """Return the tokens in `text` as a word-and-punctuation count: about what a provider's
+    tokenizer counts (theirs split long words further), and the same for every variant."""
+    return len(TOKEN.findall(text))
+
+
+def usage(request: dict[str, Any], answer: str) -> dict[str, int]:
+    """Return the usage of a request: every message's text and the tools' schemas, and the
+    answer."""
+    prompt = json.dumps(request.get("tools") or []) + "".join(
+        _text(message.get("content")) for message in request.get("messages", [])
+    )
+    prompt_tokens, completion_tokens = count_tokens(prompt), count_tokens(answer)
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+    }
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return content or ""
 
 
 class FakeModel:
@@ -101,7 +131,7 @@ class FakeModel:
             if len(self.late) > 200_000:
                 del self.late[:100_000]
             if request.get("stream"):
-                await _send_stream(writer)
+                await _send_stream(writer, request)
             else:
                 await _send_json(writer, completion(request))
         finally:
@@ -112,11 +142,14 @@ def completion(request: dict[str, Any]) -> dict[str, Any]:
     """Return a chat completion: a tool call for analysis and review prompts, else a reply."""
     base = {"id": "cmpl-bench", "object": "chat.completion", "created": 0, "model": "bench-model"}
     tools = request.get("tools") or []
-    if not tools:
-        message = {"role": "assistant", "content": "".join(REPLY_CHUNKS)}
-        choice = {"index": 0, "message": message, "finish_reason": "stop"}
-        return {**base, "usage": USAGE, "choices": [choice]}
     payload = _payload(request)
+    if not tools:
+        text = (
+            summary_answer(payload) if payload.get("task") == "summary" else "".join(REPLY_CHUNKS)
+        )
+        message = {"role": "assistant", "content": text}
+        choice = {"index": 0, "message": message, "finish_reason": "stop"}
+        return {**base, "usage": usage(request, text), "choices": [choice]}
     answer = review_answer(payload) if payload.get("task") == "review" else analysis_answer(payload)
     call = {
         "id": "call_1",
@@ -125,7 +158,15 @@ def completion(request: dict[str, Any]) -> dict[str, Any]:
     }
     message = {"role": "assistant", "content": None, "tool_calls": [call]}
     choice = {"index": 0, "message": message, "finish_reason": "tool_calls"}
-    return {**base, "usage": USAGE, "choices": [choice]}
+    return {**base, "usage": usage(request, call["function"]["arguments"]), "choices": [choice]}
+
+
+def summary_answer(payload: dict[str, Any]) -> str:
+    """Return a summary as long as a model's (SUMMARY_WORDS words): the summary so far, then the
+    learner's new words, cut to length from the front."""
+    said = [t.get("text", "") for t in payload.get("turns", []) if t.get("role") == "learner"]
+    words = " ".join([payload.get("summary", ""), *said]).split()
+    return " ".join(words[-SUMMARY_WORDS:])
 
 
 def analysis_answer(payload: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +223,7 @@ async def _send_json(writer: asyncio.StreamWriter, data: dict[str, Any], status:
     await writer.drain()
 
 
-async def _send_stream(writer: asyncio.StreamWriter) -> None:
+async def _send_stream(writer: asyncio.StreamWriter, request: dict[str, Any]) -> None:
     base = {"id": "cmpl-bench", "object": "chat.completion.chunk", "created": 0,
             "model": "bench-model"}  # fmt: skip
     events = []
@@ -190,7 +231,7 @@ async def _send_stream(writer: asyncio.StreamWriter) -> None:
         delta = {"content": chunk, **({"role": "assistant"} if n == 0 else {})}
         events.append({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
     events.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
-    events.append({**base, "choices": [], "usage": USAGE})
+    events.append({**base, "choices": [], "usage": usage(request, "".join(REPLY_CHUNKS))})
     body = "".join(f"data: {json.dumps(event)}\n\n" for event in events) + "data: [DONE]\n\n"
     raw = body.encode()
     writer.write(

@@ -167,3 +167,17 @@ def end_to_end(result: dict[str, Any], path: Path) -> None:
     cdf.set_title("overhead distribution")
     _save(figure, path, f"End to end at {result['rate']} messages/s, model at "
           f"{result['model_latency_s']} s", result)  # fmt: skip
+
+
+def tokens(result: dict[str, Any], path: Path) -> None:
+    figure, axis = plt.subplots(figsize=(7, 4))
+    for name, run in result["runs"].items():
+        counts = run["reply_input_tokens"]
+        axis.plot(
+            range(1, len(counts) + 1), counts, label=f"{name} ({run['input_tokens']:,} in all)"
+        )
+    axis.set_xlabel("turn")
+    axis.set_ylabel("tutor reply input tokens")
+    axis.set_ylim(bottom=0)
+    axis.legend()
+    _save(figure, path, "Tokens the tutor is sent per turn", result)

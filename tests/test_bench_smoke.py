@@ -159,3 +159,16 @@ def test_the_learner_history_benchmark_measures_every_page(results):
         latency = page["latency_ms"]
         assert 0 < latency["p50"] <= latency["p95"] <= latency["p99"] <= latency["max"], name
         assert 0 < page["queries"] <= 12, name
+
+
+def test_the_tokens_benchmark_counts_the_tutor_s_prompt_as_the_conversation_grows(results):
+    data = run_benchmark("tokens", results)
+    findus, whole = data["runs"]["findus"], data["runs"]["whole"]
+    for run in (findus, whole):
+        assert run["failed_jobs"] == 0
+        assert len(run["reply_input_tokens"]) == data["turns"] == 14
+        assert all(tokens > 0 for tokens in run["reply_input_tokens"])
+    # Past the recent turns, the bounded context is folded once and sends less than the whole.
+    assert findus["summary_jobs"] >= 1 and whole["summary_jobs"] == 0
+    assert findus["reply_input_tokens"][-1] < whole["reply_input_tokens"][-1]
+    assert findus["reply_input_tokens"][:10] == whole["reply_input_tokens"][:10]

@@ -176,4 +176,5 @@ def test_the_tutor_still_knows_what_was_said_40_turns_earlier(
     assert summaries.count() >= 6
     assert set(summaries.values_list("state", flat=True)) == {"succeeded"}
     stored = Conversation.objects.get(pk=conversation["id"])
-    assert stored.summarised_turns == told["turns"] > 30
+    # The last reply may have asked for one more fold since.
+    assert stored.summarised_turns >= told["turns"] > 30

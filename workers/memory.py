@@ -17,12 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Subquery
 
 from chat.models import Conversation, Message
 
 # Turns folded into the summary at a time: a summary job per FOLD_TURNS turns, and a request
 # prefix that stays the same for FOLD_TURNS turns in a row.
-FOLD_TURNS = 4
+FOLD_TURNS = 3
 # Messages one summary job folds at most; a conversation further behind gets another job.
 MAX_FOLD_MESSAGES = 40
 # The longest summary kept, whatever the model wrote (the prompt asks for about 120 words).
@@ -87,12 +88,17 @@ def to_fold(messages: list[Message]) -> list[Message]:
 
 
 def needs_folding(conversation: Conversation) -> bool:
-    """Return True when the conversation has more turns outside its summary than it should."""
+    """Return True when the conversation has more turns outside its summary than it should.
+
+    The summary's extent is read afresh: a summary may have been stored since `conversation`
+    was read.
+    """
     if not recent_turns():
         return False
+    through = Conversation.objects.filter(pk=conversation.pk).values("summarised_through")
     waiting = Message.objects.filter(
         conversation_id=conversation.pk,
-        id__gt=conversation.summarised_through,
+        id__gt=Subquery(through[:1]),
         role=Message.Role.LEARNER,
     )
     return waiting.count() > recent_turns() + FOLD_TURNS

@@ -89,9 +89,6 @@ def store_summary(job: Job, result: dict[str, Any] | None) -> dict[str, Any]:
             summarised_through=result["through"],
             summarised_turns=result["turns"],
         )
-        job.conversation.refresh_from_db(
-            fields=["summary", "summarised_through", "summarised_turns"]
-        )
         ask_for_a_summary_if_due(job)
     return {}
 
