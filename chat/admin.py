@@ -2,19 +2,26 @@
 
 Job rows are read-only here, because their state belongs to the workers. Staff with the
 `chat.rerun_job` permission can re-run jobs (chat/reruns.py), and every re-run is recorded as a
-JobRerun.
+JobRerun. "Token use" adds up what the jobs spent per UTC day, model and learner.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import dateformat, formats, timezone
@@ -22,9 +29,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django_celery_results.models import TaskResult
 
-from chat import kinds
+from chat import kinds, spending
 from chat.jobs import UNDER_WAY
-from chat.models import Conversation, GrammarAnalysis, Job, JobRerun, Message, Review
+from chat.models import Conversation, GrammarAnalysis, Job, JobRerun, Message, Review, TokenUse
 from chat.reruns import RerunReport, rerun_jobs
 
 RERUN_ACTION = "rerun_selected_jobs"
@@ -387,3 +394,54 @@ class JobRerunAdmin(admin.ModelAdmin):
             task_results_url(rerun.previous_task_id),
             rerun.previous_task_id[:8],
         )
+
+
+@admin.register(TokenUse)
+class TokenUseAdmin(admin.ModelAdmin):
+    """Tokens per UTC day, model and learner, added up from the Job rows: read-only.
+
+    Whoever may see jobs may see this; it has one page, the list, and no rows of its own.
+    """
+
+    ROWS_PER_PAGE = 100
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.has_perm("chat.view_job")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.changelist_view)
+        return [path("", view, name="chat_tokenuse_changelist")]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        try:
+            day = date.fromisoformat(request.GET["day"]) if request.GET.get("day") else None
+        except ValueError:
+            return HttpResponseBadRequest("The day must be a date like 2030-01-31.")
+        model_name = request.GET.get("model", "")
+        rows = spending.token_use(day=day, model_name=model_name)
+        page = Paginator(rows, self.ROWS_PER_PAGE).get_page(request.GET.get("p"))
+        context = {
+            **self.admin_site.each_context(request),
+            **(extra_context or {}),
+            "title": "Token use",
+            "opts": self.model._meta,
+            "page": page,
+            "day": day,
+            "model_name": model_name,
+            "models": spending.models_used(),
+            "filtered": day is not None or bool(model_name),
+        }
+        return TemplateResponse(request, "admin/chat/tokenuse/token_use.html", context)

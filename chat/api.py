@@ -195,11 +195,13 @@ async def post_message(request: HttpRequest, conversation_id: int, body: schemas
     """Store a learner message and queue its tutor reply and grammar analysis.
 
     A learner may post FINDUS_MESSAGES_PER_MINUTE messages a minute and FINDUS_MESSAGES_PER_DAY
-    a day; past that the answer is 429 with Retry-After, and nothing is stored.
+    a day, and once their jobs have used FINDUS_TOKENS_PER_DAY tokens in a UTC day, no more that
+    day; past that the answer is 429 with Retry-After, and nothing is stored.
     """
     services.check_message_text(body.text)
     conversation = await _owned_conversation(request, conversation_id)
-    async with limits.spend(request.auth.pk, limits.MESSAGES_PER_MINUTE, limits.MESSAGES_PER_DAY):
+    caps = (limits.MESSAGES_PER_MINUTE, limits.MESSAGES_PER_DAY, limits.TOKENS_PER_DAY)
+    async with limits.spend(request.auth.pk, *caps):
         message, jobs = await sync_to_async(services.post_message)(
             conversation=conversation, text=body.text
         )

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from chat import kinds, live
+from chat import kinds, limits, live
 from chat.kinds import Done
 from chat.models import Conversation, Job, Message
 from chat.sending import new_task_id, send_after_commit
@@ -105,7 +105,8 @@ def beat(*, task_ids: Iterable[str]) -> int:
 def succeed(job: Job, done: Done, *, store: Callable[[Job, Any], dict[str, Any]]) -> bool:
     """Store the job's result and mark it succeeded, in one transaction; False if it moved on.
 
-    `store` writes the result and returns what open pages should be told about it.
+    `store` writes the result and returns what open pages should be told about it. The tokens
+    the model used count towards the learner's daily budget (chat/limits.py) after commit.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -126,6 +127,9 @@ def succeed(job: Job, done: Done, *, store: Callable[[Job, Any], dict[str, Any]]
             "output_tokens": done.output_tokens,
         }
         ours.update(**changes)
+        # Counted once the result is committed: a rolled-back result cost the learner nothing.
+        tokens = (done.input_tokens or 0) + (done.output_tokens or 0)
+        transaction.on_commit(lambda: limits.count_tokens(user_id=job.owner_id, tokens=tokens))
     _apply(job, changes)
     _changed(job, event)
     return True

@@ -5,9 +5,16 @@ The caps count in fixed windows: one Redis counter per learner, cap and window
 one to each counter it spends and is refused with `RateLimited` when any goes past its cap; a
 refused request, or one whose work then fails, takes its counts back, so only stored work counts.
 
+A budget (the tokens a learner's jobs use in a UTC day) counts the same way, but the workers add
+to it, as each job's result is stored (`count_tokens`); a request only reads it, in the same
+round trip, and is refused once it has reached its cap. Work already queued may take a learner
+past it: the budget refuses the next message, it does not stop the jobs.
+
 When Redis cannot be reached the caps fail open, with a log line: a posted message is stored in
 the database and its jobs are reconciled once Redis is back, so refusing it would cost the learner
-more than the cap saves.
+more than the cap saves. Tokens a worker cannot count are not counted again later, and a budget
+counter Redis loses starts again from zero: the cap is a brake, not the books. What the jobs
+really used is on their Job rows, which the admin's "Token use" page adds up.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ import math
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import ClassVar
 
+import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 
@@ -46,9 +55,33 @@ class Cap:
     window: int
     refusal: str  # formatted with {cap} and {wait}, the wait in words
 
+    # A request spends one use itself; a budget's units are spent by the workers instead.
+    spent_by_request: ClassVar[bool] = True
+
     @property
     def cap(self) -> int:
         return getattr(settings, self.setting)
+
+    def key(self, user_id: int, now: float) -> str:
+        """Return the Redis key of the learner's counter for the window `now` falls in."""
+        return f"findus:limit:{self.name}:{user_id}:{int(now // self.window)}"
+
+    def used_up(self, count: int) -> bool:
+        # The count includes the request being checked.
+        return count > self.cap
+
+
+@dataclass(frozen=True)
+class Budget(Cap):
+    """At most `setting` units (tokens) per learner in each window, counted by the workers.
+
+    A request spends none of it and is refused once the count has reached the cap.
+    """
+
+    spent_by_request: ClassVar[bool] = False
+
+    def used_up(self, count: int) -> bool:
+        return count >= self.cap
 
 
 MESSAGES_PER_MINUTE = Cap(
@@ -87,6 +120,13 @@ PRACTICE_REQUESTS_PER_HOUR = Cap(
     "You have asked for more exercises {cap} times in the last hour, the most findus allows. "
     "Practise the new cards, and ask again in {wait}.",
 )
+TOKENS_PER_DAY = Budget(
+    "tokens-day",
+    "FINDUS_TOKENS_PER_DAY",
+    86400,
+    "You have used today's {cap:,} tokens of tutoring, the most findus allows in a day. "
+    "You can write again in {wait}, after midnight UTC.",
+)
 
 
 @contextlib.asynccontextmanager
@@ -94,39 +134,71 @@ async def spend(user_id: int, *caps: Cap) -> AsyncIterator[None]:
     """Count one use of each cap around the block's work; raise RateLimited if one is used up.
 
     The use is given back if the block raises, so a post refused later (say, to an ended
-    conversation) costs nothing.
+    conversation) costs nothing. A budget among the caps is only read, in the same round trip.
     """
     caps = tuple(cap for cap in caps if cap.cap > 0)
     now = time.time()
-    keys = {cap: f"findus:limit:{cap.name}:{user_id}:{int(now // cap.window)}" for cap in caps}
+    keys = {cap: cap.key(user_id, now) for cap in caps}
+    spent = [key for cap, key in keys.items() if cap.spent_by_request]
     counted = await _count(keys, user_id)
     if counted:
-        over = [cap for cap in caps if counted[cap] > cap.cap]
+        over = [cap for cap in caps if cap.used_up(counted[cap])]
         if over:
-            await _give_back(keys.values())
+            await _give_back(spent)
             raise _refusal(over, now)
     try:
         yield
     except Exception:
         if counted:
-            await _give_back(keys.values())
+            await _give_back(spent)
         raise
 
 
 async def _count(keys: dict[Cap, str], user_id: int) -> dict[Cap, int] | None:
-    """Add one to each counter; return the new counts, or None when Redis is unreachable."""
+    """Add one to each counter a request spends and read each budget; return the counts, or
+    None when Redis is unreachable."""
     if not keys:
         return None
     try:
         pipe = _redis().pipeline(transaction=True)
         for cap, key in keys.items():
-            pipe.incr(key)
-            pipe.expire(key, cap.window)
-        results = await pipe.execute()
+            if cap.spent_by_request:
+                pipe.incr(key)
+                pipe.expire(key, cap.window)
+            else:
+                pipe.get(key)
+        results = iter(await pipe.execute())
     except aioredis.RedisError as error:
         log.warning("limits not checked for user %s: Redis is unreachable (%s)", user_id, error)
         return None
-    return dict(zip(keys, results[::2], strict=True))
+    counts = {}
+    for cap in keys:
+        counts[cap] = int(next(results) or 0)
+        if cap.spent_by_request:
+            next(results)  # EXPIRE's answer
+    return counts
+
+
+def count_tokens(*, user_id: int | None, tokens: int) -> None:
+    """Add a stored job's tokens to its learner's count for today (TOKENS_PER_DAY).
+
+    For the worker, once the job's result is committed. Counted whether or not the budget is on,
+    so turning it on takes effect at once. Best effort: with Redis unreachable the tokens go
+    uncounted, with a log line (the Job row keeps them). A job for nobody counts for nobody.
+    """
+    if user_id is None or tokens <= 0:
+        return
+    key = TOKENS_PER_DAY.key(user_id, time.time())
+    client = redis_clients.client(redis_clients.COUNT_TOKENS, settings.REDIS_URL)
+    pipe = client.pipeline(transaction=True)
+    pipe.incrby(key, tokens)
+    pipe.expire(key, TOKENS_PER_DAY.window)
+    try:
+        pipe.execute()
+    except redis.RedisError as error:
+        log.warning(
+            "%s tokens of user %s not counted: Redis is unreachable (%s)", tokens, user_id, error
+        )
 
 
 async def _give_back(keys) -> None:
@@ -140,7 +212,8 @@ async def _give_back(keys) -> None:
 
 
 async def forget_counts(user_id: int) -> int:
-    """Delete every cap counter of one learner (a deleted account); return how many there were."""
+    """Delete every cap and budget counter of one learner (a deleted account); return how many
+    there were."""
     client = _redis()
     keys = [key async for key in client.scan_iter(match=f"findus:limit:*:{user_id}:*", count=500)]
     if keys:

@@ -35,6 +35,9 @@ class Use:
 PUBLISH = Use("publish", connect_timeout=2, read_timeout=2, retries=1)
 # Per-learner caps and login throttling on the send path: they fail open, so fail fast.
 LIMITS = Use("limits", connect_timeout=1, read_timeout=1)
+# A worker adding a stored job's tokens to its learner's daily count: best effort (the Job row
+# keeps them), a job must not wait long on it, and one retry hides a blip.
+COUNT_TOKENS = Use("count-tokens", connect_timeout=2, read_timeout=2, retries=1)
 # The web's one pub/sub connection for live updates: it blocks reading until a message comes.
 LISTEN = Use("listen", connect_timeout=2, read_timeout=None)
 # /healthz: reports Redis down within two seconds; one retry reconnects after a Redis restart.

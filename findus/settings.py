@@ -189,6 +189,9 @@ FINDUS_TUTOR_RECENT_TURNS = envint("FINDUS_TUTOR_RECENT_TURNS", 6)
 FINDUS_MESSAGES_PER_MINUTE = envint("FINDUS_MESSAGES_PER_MINUTE", 20)
 # Messages one learner may post in a UTC day: bounds what one learner can spend on the provider.
 FINDUS_MESSAGES_PER_DAY = envint("FINDUS_MESSAGES_PER_DAY", 500)
+# Tokens (input + output) one learner's jobs may use in a UTC day before their messages are
+# refused: bounds what one learner costs, however long their messages. Off by default.
+FINDUS_TOKENS_PER_DAY = envint("FINDUS_TOKENS_PER_DAY", 0)
 # Conversations one learner may end in a minute: each end costs a review.
 FINDUS_ENDS_PER_MINUTE = envint("FINDUS_ENDS_PER_MINUTE", 5)
 # "More like this" requests one learner may make in an hour: each one costs an exercises job.

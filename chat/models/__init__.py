@@ -11,7 +11,7 @@ from chat.models.conversations import (
 )
 from chat.models.exports import Export
 from chat.models.history import Mistake, MistakePattern
-from chat.models.jobs import Job, JobRerun
+from chat.models.jobs import Job, JobRerun, TokenUse
 from chat.models.learners import LearnerSettings
 from chat.models.practice import Card, CardReview, PracticeRequest
 
@@ -31,4 +31,5 @@ __all__ = [
     "MistakePattern",
     "PracticeRequest",
     "Review",
+    "TokenUse",
 ]

@@ -92,6 +92,15 @@ class Job(models.Model):
         return Q(attempts__lt=budget)
 
 
+class TokenUse(Job):
+    """Jobs read for what they spent: the admin's tokens per UTC day, model and learner."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "token use"
+        verbose_name_plural = "token use"
+
+
 class JobRerun(models.Model):
     """One re-run of a job, asked for by an operator or by its learner, with what it was before."""
 
