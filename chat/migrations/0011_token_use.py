@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("chat", "0009_history_from_earlier_analyses"),
+        ("chat", "0010_conversation_summary"),
     ]
 
     operations = [
