@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from chat.account.selectors import learner_data
+from chat.models import Conversation
 from tests.learner_world import learner_world
 from tests.security.conftest import make_conversation, make_turn
 
@@ -26,7 +27,11 @@ def logged_in(user) -> Client:
 
 def test_my_data_holds_everything_findus_stores_about_the_learner():
     ana = learner_world("ana", marker="ANA-TEXT").user
-    learner_world("eve", marker="EVE-TEXT")
+    eve = learner_world("eve", marker="EVE-TEXT").user
+    for learner, marker in ((ana, "ANA-TEXT"), (eve, "EVE-TEXT")):
+        Conversation.objects.filter(owner=learner).update(
+            summary=f"The learner likes {marker}.", summarised_turns=4
+        )
 
     data = logged_in(ana).get("/api/account/data").json()
 
@@ -34,6 +39,9 @@ def test_my_data_holds_everything_findus_stores_about_the_learner():
     assert data["account"]["username"] == "ana"
     assert data["settings"] == {"tutor_remembers": False}
     [conversation] = data["conversations"]
+    assert (conversation["summary"], conversation["summarised_turns"]) == (
+        "The learner likes ANA-TEXT.", 4,
+    )  # fmt: skip
     learner, tutor = conversation["messages"]
     assert learner["text"] == "Me gusta la cassa de ANA-TEXT."
     assert learner["analysis"]["issues"][0]["suggestion"] == "casa"

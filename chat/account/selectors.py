@@ -35,7 +35,8 @@ FORMAT = "findus-my-data/1"
 # The fields of each table that the document holds: all but the owner and internal keys.
 CONVERSATION = (
     *("id", "language", "feedback_language", "level", "title", "state", "focus"),
-    *("created_at", "updated_at", "ended_at"),
+    # What the tutor remembers of a long conversation is about the learner too.
+    *("summary", "summarised_turns", "created_at", "updated_at", "ended_at"),
 )
 MESSAGE = ("id", "conversation_id", "role", "text", "word_count", "in_reply_to_id", "created_at")
 ANALYSIS = ("message_id", "issues", "corrected_text", "summary", "created_at")
