@@ -354,8 +354,21 @@ def _posted_action(request: HttpRequest) -> str:
         return ""
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin of records nobody may add, change or delete from here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(JobRerun)
-class JobRerunAdmin(admin.ModelAdmin):
+class JobRerunAdmin(ReadOnlyAdmin):
     """The record of re-runs: read-only, so it can be trusted."""
 
     list_display = [
@@ -366,15 +379,6 @@ class JobRerunAdmin(admin.ModelAdmin):
     search_fields = ["=job__id", "by_name", "previous_error", "previous_task_id", "new_task_id"]
     date_hierarchy = "at"
     list_select_related = ["job"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.display(description="Origin", ordering="via")
     def origin(self, rerun: JobRerun) -> str:
@@ -397,7 +401,7 @@ class JobRerunAdmin(admin.ModelAdmin):
 
 
 @admin.register(TokenUse)
-class TokenUseAdmin(admin.ModelAdmin):
+class TokenUseAdmin(ReadOnlyAdmin):
     """Tokens per UTC day, model and learner, added up from the Job rows: read-only.
 
     Whoever may see jobs may see this; it has one page, the list, and no rows of its own.
@@ -407,15 +411,6 @@ class TokenUseAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return request.user.has_perm("chat.view_job")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.changelist_view)

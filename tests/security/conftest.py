@@ -1,13 +1,17 @@
-"""Fixtures for the security tests: a learner's world to attack, and clean limit counters."""
+"""Fixtures for the security tests: a learner's world to attack, clean limit counters and a clock
+for their windows."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
 
+from chat import limits
 from chat.history.mistakes import record_mistakes
 from chat.models import (
     Conversation,
@@ -128,3 +132,40 @@ def make_export(owner: User) -> Export:
         content_type="text/csv; charset=utf-8", content=b"\xef\xbb\xbfDate\r\n", size=6,
         expires_at=now + timedelta(hours=1),
     )  # fmt: skip
+
+
+# Midnight UTC on 2030-01-01, plus ten hours and ten seconds: 50 seconds left in the minute.
+DAY_START = 1893456000
+TEN_AM = DAY_START + 10 * 3600 + 10
+
+
+class Clock:
+    """Stands in for the time module in chat.limits, so windows can pass without waiting."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock(TEN_AM)
+    monkeypatch.setattr(limits, "time", clock)
+    return clock
+
+
+def learner(username: str = "ana") -> tuple[Client, Conversation]:
+    user = make_user(username)
+    client = Client()
+    client.force_login(user)
+    return client, make_conversation(user)
+
+
+def post(client: Client, conversation: Conversation, text: str = "Hola"):
+    return client.post(
+        f"/api/conversations/{conversation.pk}/messages",
+        json.dumps({"text": text}),
+        content_type="application/json",
+    )

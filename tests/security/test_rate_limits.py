@@ -4,40 +4,16 @@ and keeps the text. While Redis is down the caps fail open."""
 
 from __future__ import annotations
 
-import json
 import logging
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
-from chat import limits
-from chat.models import Conversation, Job, Message
+from chat.models import Job, Message
 from tests.browsers import chromium
 from tests.helpers import PASSWORD
 from tests.processes import start_uvicorn
-from tests.security.conftest import make_conversation, make_user
-
-# Midnight UTC on 2030-01-01, plus ten hours and ten seconds: 50 seconds left in the minute.
-DAY_START = 1893456000
-TEN_AM = DAY_START + 10 * 3600 + 10
-
-
-class Clock:
-    """Stands in for the time module in chat.limits, so windows can pass without waiting."""
-
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def time(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock(TEN_AM)
-    monkeypatch.setattr(limits, "time", clock)
-    return clock
+from tests.security.conftest import DAY_START, TEN_AM, learner, make_conversation, post
 
 
 @pytest.fixture
@@ -46,21 +22,6 @@ def caps(settings):
     settings.FINDUS_MESSAGES_PER_DAY = 5
     settings.FINDUS_ENDS_PER_MINUTE = 2
     return settings
-
-
-def learner(username: str = "ana") -> tuple[Client, Conversation]:
-    user = make_user(username)
-    client = Client()
-    client.force_login(user)
-    return client, make_conversation(user)
-
-
-def post(client: Client, conversation: Conversation, text: str = "Hola"):
-    return client.post(
-        f"/api/conversations/{conversation.pk}/messages",
-        json.dumps({"text": text}),
-        content_type="application/json",
-    )
 
 
 @pytest.mark.django_db

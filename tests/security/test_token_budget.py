@@ -4,7 +4,6 @@ until midnight UTC, before anything is stored. 0 turns it off; without Redis it 
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 
@@ -14,14 +13,13 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from chat import jobs, limits
+from chat import jobs
 from chat.kinds import Done
 from chat.models import Conversation, Job, Message
 from tests.browsers import chromium
 from tests.helpers import register, start_conversation, wait_for_jobs
 from tests.processes import start_uvicorn
-from tests.security.conftest import make_conversation, make_user
-from tests.security.test_rate_limits import DAY_START, TEN_AM, Clock
+from tests.security.conftest import DAY_START, TEN_AM, learner, make_conversation, make_user, post
 
 REFUSAL = (
     "You have used today's 1,000 tokens of tutoring, the most findus allows in a day. "
@@ -30,31 +28,9 @@ REFUSAL = (
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    clock = Clock(TEN_AM)
-    monkeypatch.setattr(limits, "time", clock)
-    return clock
-
-
-@pytest.fixture
 def budget(settings):
     settings.FINDUS_TOKENS_PER_DAY = 1000
     return settings
-
-
-def learner(username: str = "ana") -> tuple[Client, Conversation]:
-    user = make_user(username)
-    client = Client()
-    client.force_login(user)
-    return client, make_conversation(user)
-
-
-def post(client: Client, conversation: Conversation, text: str = "Hola"):
-    return client.post(
-        f"/api/conversations/{conversation.pk}/messages",
-        json.dumps({"text": text}),
-        content_type="application/json",
-    )
 
 
 def running_reply(conversation: Conversation) -> Job:
