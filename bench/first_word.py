@@ -156,6 +156,7 @@ def split(
         job.message_id: job for job in Job.objects.filter(kind="reply", message_id__in=list(posted))
     }
     samples: dict[str, list[float]] = {k: [] for k in ("first_word", *PARTS)}
+    per_message = []
     ordered = sorted(posted, key=lambda m: posted[m]["due"])[skip:]  # the first ones: warm-up
     for message_id in ordered:
         times, seen = posted[message_id], first_words.get(message_id)
@@ -171,6 +172,10 @@ def split(
         samples["pick_up"].append((started - queued) * 1000)
         samples["to_model"].append((reached_model - started) * 1000)
         samples["to_learner"].append((seen - first_chunk) * 1000)
+        per_message.append(
+            {"message_id": message_id, "reply_job_id": job.pk, "due": due, "queued": queued,
+             "started": started, "reached_model": reached_model, "first_word_seen": seen}
+        )  # fmt: skip
 
     def stats(values: list[float]) -> dict[str, float | None]:
         return {
@@ -187,6 +192,8 @@ def split(
         "first_word_ms": stats(samples["first_word"]),
         "parts_ms": {part: stats(samples[part]) for part in PARTS},
         "first_word_samples_ms": [round(v, 2) for v in samples["first_word"]],
+        # Wall-clock times (seconds) per message, to line up with the processes' logs.
+        "messages": per_message,
     }
 
 
