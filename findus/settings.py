@@ -229,6 +229,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(FINDUS_RETRY_BACKOFF_MAX + CELERY_TASK_TIME_LIMIT + 300),
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+# One result backend per process, not per thread: the web runs each request's sends in a fresh
+# thread, which otherwise builds a backend for every POST (it only uses the ORM, which keeps its
+# own connection per thread).
+CELERY_RESULT_BACKEND_THREAD_SAFE = True
 # Flower shows tasks sent, started and finished from these events. The job rows say "running";
 # a STARTED TaskResult row as well would cost each job one more database write (BENCHMARKS.md),
 # so TaskResult records outcomes only.
