@@ -238,7 +238,10 @@ CELERY_RESULT_BACKEND_THREAD_SAFE = True
 # so TaskResult records outcomes only.
 CELERY_TASK_TRACK_STARTED = False
 CELERY_WORKER_SEND_TASK_EVENTS = True
-CELERY_TASK_SEND_SENT_EVENT = True
+# No task-sent event from the web: Flower's metrics (failures, retries, runtimes, workers) come
+# from the workers' events, and a task waiting in its queue shows in the queue lengths. Each
+# event was one more Redis publish per job on the send path.
+CELERY_TASK_SEND_SENT_EVENT = False
 # Each job kind's queue is declared from the kinds (findus/celery.py declare_job_queues), and a
 # worker without -Q consumes all of them. `route` sends each task to its kind's queue.
 # Nothing should go unrouted; if something does, it waits where some worker always listens.
