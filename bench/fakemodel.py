@@ -11,6 +11,12 @@ The usage it reports counts the request's tokens (`count_tokens`), so the worker
 their prompts would cost. The latency can be changed while it runs:
 `POST /control {"latency": 5}`. `GET /stats` reports how many requests it answered, its own CPU
 time and how late its timers fired (the proof that it is not the bottleneck).
+
+A streamed reply's first chunk goes out after the latency (its time to first token); the next
+chunks follow `chunk_interval` seconds apart (`--chunk-interval`, or `POST /control
+{"chunk_interval": 0.03}`; 0 sends them all at once), as a real model's tokens trickle in.
+`GET /arrivals` returns when each streamed request arrived (wall clock), keyed by its last user
+message, so a benchmark can tell how long a worker took to reach the model.
 """
 
 from __future__ import annotations
@@ -57,9 +63,15 @@ def _text(content: Any) -> str:
     return content or ""
 
 
+ARRIVALS_KEPT = 100_000
+
+
 class FakeModel:
-    def __init__(self, latency: float) -> None:
+    def __init__(self, latency: float, chunk_interval: float = 0.0) -> None:
         self.latency = latency
+        self.chunk_interval = chunk_interval
+        # Streamed requests: last user message -> wall time the request arrived.
+        self.arrivals: dict[str, float] = {}
         self.requests = 0
         self.in_flight = 0
         self.peak_in_flight = 0
@@ -75,6 +87,7 @@ class FakeModel:
 
         return {
             "latency_s": self.latency,
+            "chunk_interval_s": self.chunk_interval,
             "requests": self.requests,
             "in_flight": self.in_flight,
             "peak_in_flight": self.peak_in_flight,
@@ -99,12 +112,19 @@ class FakeModel:
                 length = int(headers.get("content-length", "0"))
                 body = await reader.readexactly(length) if length else b""
                 if path.endswith("/control"):
-                    self.latency = float(json.loads(body)["latency"])
-                    await _send_json(writer, {"latency": self.latency})
+                    control = json.loads(body)
+                    self.latency = float(control.get("latency", self.latency))
+                    self.chunk_interval = float(control.get("chunk_interval", self.chunk_interval))
+                    await _send_json(
+                        writer, {"latency": self.latency, "chunk_interval": self.chunk_interval}
+                    )
                 elif path.endswith("/stats"):
                     await _send_json(writer, self.stats())
+                elif path.endswith("/arrivals"):
+                    await _send_json(writer, self.arrivals)
                 elif path.endswith("/reset"):
                     self.late.clear()
+                    self.arrivals.clear()
                     self.requests = self.peak_in_flight = 0
                     await _send_json(writer, {"ok": True})
                 elif method == "POST" and path.endswith("/chat/completions"):
@@ -120,6 +140,10 @@ class FakeModel:
                 writer.close()
 
     async def _complete(self, writer: asyncio.StreamWriter, request: dict[str, Any]) -> None:
+        if request.get("stream"):
+            if len(self.arrivals) >= ARRIVALS_KEPT:
+                self.arrivals.clear()
+            self.arrivals[_last_user_text(request)] = time.time()
         self.requests += 1
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
@@ -131,7 +155,7 @@ class FakeModel:
             if len(self.late) > 200_000:
                 del self.late[:100_000]
             if request.get("stream"):
-                await _send_stream(writer, request)
+                await _send_stream(writer, request, self.chunk_interval)
             else:
                 await _send_json(writer, completion(request))
         finally:
@@ -199,18 +223,22 @@ def review_answer(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _payload(request: dict[str, Any]) -> dict[str, Any]:
+    _, marker, tail = _last_user_text(request).partition(PAYLOAD_MARKER)
+    if marker:
+        with contextlib.suppress(ValueError):
+            return json.loads(tail)
+    return {}
+
+
+def _last_user_text(request: dict[str, Any]) -> str:
     for message in reversed(request.get("messages", [])):
         if message.get("role") != "user":
             continue
         content = message.get("content") or ""
         if isinstance(content, list):
             content = "".join(part.get("text", "") for part in content)
-        _, marker, tail = content.partition(PAYLOAD_MARKER)
-        if marker:
-            with contextlib.suppress(ValueError):
-                return json.loads(tail)
-        return {}
-    return {}
+        return content
+    return ""
 
 
 async def _send_json(writer: asyncio.StreamWriter, data: dict[str, Any], status: int = 200) -> None:
@@ -223,7 +251,10 @@ async def _send_json(writer: asyncio.StreamWriter, data: dict[str, Any], status:
     await writer.drain()
 
 
-async def _send_stream(writer: asyncio.StreamWriter, request: dict[str, Any]) -> None:
+async def _send_stream(
+    writer: asyncio.StreamWriter, request: dict[str, Any], chunk_interval: float = 0.0
+) -> None:
+    """Send the reply as SSE: each chunk `chunk_interval` s after the last (0: all at once)."""
     base = {"id": "cmpl-bench", "object": "chat.completion.chunk", "created": 0,
             "model": "bench-model"}  # fmt: skip
     events = []
@@ -232,19 +263,30 @@ async def _send_stream(writer: asyncio.StreamWriter, request: dict[str, Any]) ->
         events.append({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
     events.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
     events.append({**base, "choices": [], "usage": usage(request, "".join(REPLY_CHUNKS))})
-    body = "".join(f"data: {json.dumps(event)}\n\n" for event in events) + "data: [DONE]\n\n"
-    raw = body.encode()
+    frames = [f"data: {json.dumps(event)}\n\n".encode() for event in events]
+    frames.append(b"data: [DONE]\n\n")
+    if chunk_interval <= 0:
+        frames = [b"".join(frames)]
+    else:
+        # One HTTP chunk per content chunk; the end of the stream goes with the last one.
+        last = len(REPLY_CHUNKS) - 1
+        frames = [*frames[:last], b"".join(frames[last:])]
     writer.write(
         b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + f"{len(raw):x}\r\n".encode()
-        + raw
-        + b"\r\n0\r\n\r\n"
     )
+    for n, frame in enumerate(frames):
+        if n:
+            await asyncio.sleep(chunk_interval)
+        writer.write(f"{len(frame):x}\r\n".encode() + frame + b"\r\n")
+        await writer.drain()
+    writer.write(b"0\r\n\r\n")
     await writer.drain()
 
 
-async def serve(host: str, port: int, latency: float, ready_file: str | None = None) -> None:
-    model = FakeModel(latency)
+async def serve(
+    host: str, port: int, latency: float, ready_file: str | None = None, chunk_interval: float = 0.0
+) -> None:
+    model = FakeModel(latency, chunk_interval)
     server = await asyncio.start_server(model.handle, host, port, backlog=4096)
     bound = server.sockets[0].getsockname()[1]
     print(f"fakemodel listening on http://{host}:{bound}/v1 latency={latency}s", flush=True)
@@ -269,6 +311,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--latency", type=float, default=0.5)
+    parser.add_argument(
+        "--chunk-interval", type=float, default=0.0,
+        help="seconds between a streamed reply's chunks (0: all at once)",
+    )  # fmt: skip
     parser.add_argument("--ready-file", help="write the bound port here once listening")
     parser.add_argument("--capacity", action="store_true", help="measure this server's capacity")
     parser.add_argument("--smoke", action="store_true", help="a few seconds' capacity check")
@@ -280,7 +326,9 @@ def main(argv: list[str] | None = None) -> None:
         capacity(smoke=args.smoke, results_dir=args.results_dir)
         return
     with contextlib.suppress(KeyboardInterrupt):
-        run_event_loop(serve(args.host, args.port, args.latency, args.ready_file))
+        run_event_loop(
+            serve(args.host, args.port, args.latency, args.ready_file, args.chunk_interval)
+        )
 
 
 if __name__ == "__main__":

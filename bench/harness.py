@@ -178,14 +178,18 @@ def wait_for(predicate: Callable[[], Any], *, timeout: float, what: str, interva
         time.sleep(interval)
 
 
-def start_fakemodel(latency: float) -> tuple[Process, str]:
-    """Start bench/fakemodel.py on a free loopback port; return it and its /v1 URL."""
+def start_fakemodel(latency: float, chunk_interval: float = 0.0) -> tuple[Process, str]:
+    """Start bench/fakemodel.py on a free loopback port; return it and its /v1 URL.
+
+    `latency` is its time to first token; a streamed reply's later chunks follow
+    `chunk_interval` seconds apart (0: all at once).
+    """
     ready = Path(tempfile.mkstemp(prefix="fakemodel-")[1])
     ready.unlink()
     process = Process(
         "fakemodel",
         [sys.executable, "-m", "bench.fakemodel", "--port", "0", "--latency", str(latency),
-         "--ready-file", str(ready)],
+         "--chunk-interval", str(chunk_interval), "--ready-file", str(ready)],
         child_env(),
     )  # fmt: skip
 

@@ -38,7 +38,13 @@ from chat.models import Conversation, GrammarAnalysis, Job, Message
 from chat.sending import new_task_id
 from workers import ai, edits
 from workers.kinds.analysis import analysis_agent, store_analysis
-from workers.kinds.reply import DELTA_INTERVAL, history_before, store_reply, tutor_agent
+from workers.kinds.reply import (
+    DELTA_INTERVAL,
+    grouped,
+    history_before,
+    store_reply,
+    tutor_agent,
+)
 from workers.prompts import analysis_prompt, tutor_instructions
 
 log = logging.getLogger("bench.variants")
@@ -237,7 +243,8 @@ async def _reply(job: Job) -> Done:
         model_settings=ai.model_settings(),
         instructions=tutor_instructions(language=conversation.language, level=conversation.level),
     ) as run:
-        async for delta in run.stream_text(delta=True, debounce_by=DELTA_INTERVAL):
+        deltas = run.stream_text(delta=True, debounce_by=None)
+        async for delta in grouped(deltas, DELTA_INTERVAL):
             parts.append(delta)
             await _publish(
                 conversation.pk,

@@ -33,7 +33,9 @@ class AsyncSessionAuth(APIKeyCookie):
     is_async = True
 
     async def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = await request.auser()
+        # Django's own get_user (the session, the user, the session hash check) in one thread
+        # hop; request.auser() takes one hop for the session and another for the user.
+        user = await sync_to_async(auth.get_user)(request)
         return user if user.is_authenticated else None
 
 
@@ -199,12 +201,16 @@ async def post_message(request: HttpRequest, conversation_id: int, body: schemas
     day; past that the answer is 429 with Retry-After, and nothing is stored.
     """
     services.check_message_text(body.text)
-    conversation = await _owned_conversation(request, conversation_id)
+    # The ownership check is the posting transaction's own locked read (one database trip and
+    # one thread hop fewer); a foreign or missing conversation gives its count back and is 404.
     caps = (limits.MESSAGES_PER_MINUTE, limits.MESSAGES_PER_DAY, limits.TOKENS_PER_DAY)
     async with limits.spend(request.auth.pk, *caps):
-        message, jobs = await sync_to_async(services.post_message)(
-            conversation=conversation, text=body.text
-        )
+        try:
+            message, jobs = await sync_to_async(services.post_message_by)(
+                owner=request.auth, conversation_id=conversation_id, text=body.text
+            )
+        except Conversation.DoesNotExist:
+            raise ConversationNotFound from None
     return Status(202, {"message": message, "jobs": jobs})
 
 

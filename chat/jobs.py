@@ -28,7 +28,7 @@ from django.utils import timezone
 from chat import kinds, limits, live
 from chat.kinds import Done
 from chat.models import Conversation, Job, Message
-from chat.sending import new_task_id, send_after_commit
+from chat.sending import Outgoing, new_task_id, send_after_commit
 
 log = logging.getLogger("findus.jobs")
 
@@ -43,17 +43,35 @@ def create(
     message: Message | None = None,
 ) -> Job:
     """Store a queued job and send its task once the surrounding transaction commits."""
-    kinds.get(kind)  # an unknown kind fails here, before anything is stored
-    job = Job.objects.create(
-        kind=kind,
-        owner=owner,
-        conversation=conversation,
-        message=message,
-        celery_task_id=new_task_id(),
-        queued_at=timezone.now(),
-    )
-    send_after_commit(job_id=job.pk, kind=job.kind, task_id=job.celery_task_id)
+    [job] = create_all(names=[kind], owner=owner, conversation=conversation, message=message)
     return job
+
+
+def create_all(
+    *,
+    names: Iterable[str],
+    owner: AbstractBaseUser,
+    conversation: Conversation | None = None,
+    message: Message | None = None,
+) -> list[Job]:
+    """Store a queued job of each kind in one INSERT; send their tasks together after commit."""
+    names = list(names)
+    for kind in names:
+        kinds.get(kind)  # an unknown kind fails here, before anything is stored
+    now = timezone.now()
+    created = Job.objects.bulk_create(
+        Job(
+            kind=kind,
+            owner=owner,
+            conversation=conversation,
+            message=message,
+            celery_task_id=new_task_id(),
+            queued_at=now,
+        )
+        for kind in names
+    )
+    send_after_commit(*(Outgoing(job.pk, job.kind, job.celery_task_id) for job in created))
+    return created
 
 
 def claim(*, job_id: int, task_id: str, worker: str = "", model_name: str = "") -> Job | None:
@@ -188,7 +206,7 @@ def _requeue(job: Job, *, from_states: Iterable[str], reason: str, new_run: bool
     with transaction.atomic():
         if not _move(job, from_states=from_states, changes=changes):
             return None
-        send_after_commit(job_id=job.pk, kind=job.kind, task_id=job.celery_task_id)
+        send_after_commit(Outgoing(job.pk, job.kind, job.celery_task_id))
     return job
 
 

@@ -7,6 +7,8 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import redis
 from django.db import transaction
@@ -21,40 +23,59 @@ def new_task_id() -> str:
     return str(uuid.uuid4())
 
 
-def send_after_commit(*, job_id: int, kind: str, task_id: str) -> None:
-    """Send the job's current task to the broker once the surrounding transaction commits.
+class Outgoing(NamedTuple):
+    """One task message to send: the job's id, its kind and the task id of its current attempt."""
+
+    job_id: int
+    kind: str
+    task_id: str
+
+
+def send_after_commit(*outgoing: Outgoing) -> None:
+    """Send these jobs' current tasks to the broker once the surrounding transaction commits.
 
     Sending inside the transaction could let a worker look for a row that is not visible yet.
     """
-    transaction.on_commit(lambda: send_job(job_id=job_id, kind=kind, task_id=task_id))
+    transaction.on_commit(lambda: send_jobs(outgoing))
 
 
 def send_job(*, job_id: int, kind: str, task_id: str) -> bool:
-    """Publish one task message; return False (and leave the job queued) if the broker is down.
+    """Publish one task message; return False (and leave the job queued) if the broker is down."""
+    return send_jobs([Outgoing(job_id, kind, task_id)]) == 1
 
-    A job left queued this way is not lost: the reconciler re-sends queued jobs that no worker
-    has claimed by their deadline.
+
+def send_jobs(outgoing: Sequence[Outgoing]) -> int:
+    """Publish the jobs' task messages through one producer; return how many were sent.
+
+    A job left unsent (the broker is down) stays queued and is not lost: the reconciler re-sends
+    queued jobs that no worker has claimed by their deadline.
     """
     if not _circuit.allows_send():
-        log.warning(
-            "job=%s kind=%s not sent: the broker was down %.0fs ago; the reconciler will send it",
-            job_id, kind, _circuit.down_for(),
-        )  # fmt: skip
-        return False
-    declared = kinds.get(kind)
+        for job in outgoing:
+            log.warning(
+                "job=%s kind=%s not sent: the broker was down %.0fs ago; the reconciler will "
+                "send it", job.job_id, job.kind, _circuit.down_for(),
+            )  # fmt: skip
+        return 0
+    sent = 0
     try:
         with app.producer_or_acquire() as producer:
             # One connection attempt: by default kombu keeps retrying for two seconds.
             producer.connection.ensure_connection(max_retries=0)
-            app.send_task(
-                declared.task_name, args=[job_id], task_id=task_id, queue=declared.queue,
-                producer=producer,
-            )  # fmt: skip
+            for job in outgoing:
+                declared = kinds.get(job.kind)
+                app.send_task(
+                    declared.task_name, args=[job.job_id], task_id=job.task_id,
+                    queue=declared.queue, producer=producer,
+                )  # fmt: skip
+                sent += 1
     except Exception as error:  # kombu raises many kinds of connection errors
         _circuit.trip()
-        log.warning("job=%s kind=%s could not be sent to the broker: %s", job_id, kind, error)
-        return False
-    return True
+        for job in outgoing[sent:]:
+            log.warning(
+                "job=%s kind=%s could not be sent to the broker: %s", job.job_id, job.kind, error
+            )
+    return sent
 
 
 class BrokerCircuit:

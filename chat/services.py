@@ -8,6 +8,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import dateformat, timezone
 
 from chat import jobs
@@ -52,28 +53,38 @@ def start_conversation(
 
 def post_message(*, conversation: Conversation, text: str) -> tuple[Message, list[Job]]:
     """Store a learner message with its reply and analysis jobs, enqueued after commit."""
+    return post_message_by(owner=conversation.owner, conversation_id=conversation.pk, text=text)
+
+
+def post_message_by(
+    *, owner: AbstractBaseUser, conversation_id: int, text: str
+) -> tuple[Message, list[Job]]:
+    """Store a learner message in one of the owner's conversations, with its reply and analysis
+    jobs, enqueued after commit. Raise Conversation.DoesNotExist if the owner has no
+    conversation of that id (whether or not it exists)."""
     check_message_text(text)
     with transaction.atomic():
-        # Lock the conversation so a message cannot slip in after it is ended.
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        # Lock the conversation so a message cannot slip in after it is ended. The same query
+        # checks the owner and tells whether this is the conversation's first message.
+        conversation = (
+            Conversation.objects.select_for_update()
+            .annotate(has_messages=Exists(Message.objects.filter(conversation=OuterRef("pk"))))
+            .get(pk=conversation_id, owner=owner)
+        )
         if conversation.state == Conversation.State.ENDED:
             raise ConversationEnded
-        first = not conversation.messages.exists()
         message = Message.objects.create(
             conversation=conversation,
             role=Message.Role.LEARNER,
             text=text,
             word_count=count_words(text),
         )
-        queued = [
-            jobs.create(
-                kind=kind, owner=conversation.owner, conversation=conversation, message=message
-            )
-            for kind in ("reply", "analysis")
-        ]
+        queued = jobs.create_all(
+            names=["reply", "analysis"], owner=owner, conversation=conversation, message=message
+        )
         # Touch updated_at so the conversation list orders by last activity.
         changed = ["updated_at"]
-        if first:
+        if not conversation.has_messages:
             conversation.title = conversation_title(
                 first_words(text), timezone.localtime(conversation.created_at)
             )

@@ -237,12 +237,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(FINDUS_RETRY_BACKOFF_MAX + CELERY_TASK_TIME_LIMIT + 300),
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+# One result backend per process, not per thread: the web runs each request's sends in a fresh
+# thread, which otherwise builds a backend for every POST (it only uses the ORM, which keeps its
+# own connection per thread).
+CELERY_RESULT_BACKEND_THREAD_SAFE = True
 # Flower shows tasks sent, started and finished from these events. The job rows say "running";
 # a STARTED TaskResult row as well would cost each job one more database write (BENCHMARKS.md),
 # so TaskResult records outcomes only.
 CELERY_TASK_TRACK_STARTED = False
 CELERY_WORKER_SEND_TASK_EVENTS = True
-CELERY_TASK_SEND_SENT_EVENT = True
+# No task-sent event from the web: Flower's metrics (failures, retries, runtimes, workers) come
+# from the workers' events, and a task waiting in its queue shows in the queue lengths. Each
+# event was one more Redis publish per job on the send path.
+CELERY_TASK_SEND_SENT_EVENT = False
 # Each job kind's queue is declared from the kinds (findus/celery.py declare_job_queues), and a
 # worker without -Q consumes all of them. `route` sends each task to its kind's queue.
 # Nothing should go unrouted; if something does, it waits where some worker always listens.

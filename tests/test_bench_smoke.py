@@ -102,6 +102,20 @@ def test_the_end_to_end_benchmark_splits_the_overhead(results):
     assert (results / "end_to_end.png").stat().st_size > 0
 
 
+def test_the_first_word_benchmark_splits_the_time_to_the_tutors_first_word(results):
+    data = run_benchmark("first_word", results)
+    assert set(data["designs"]) == {"findus", "create_task"}
+    for name, design in data["designs"].items():
+        assert design["messages_measured"] > 0, name
+        assert design["first_words_missing"] == 0, name
+        first_word, parts = design["first_word_ms"], design["parts_ms"]
+        assert first_word["p50"] <= first_word["p99"], name
+        assert set(parts) == {"post", "send", "pick_up", "to_model", "to_learner"}
+        # Each part is a slice of the first word's latency, measured on one clock.
+        assert all(0 <= parts[part]["p50"] <= first_word["max"] + 1 for part in parts), name
+    assert data["findus_minus_create_task_ms"]["p50"] is not None
+
+
 def test_the_scale_benchmark_compares_one_and_two_processes(results):
     data = run_benchmark("scale", results)
     assert {config["processes"] for config in data["configs"]} == {1, 2}

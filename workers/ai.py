@@ -49,6 +49,16 @@ def current_model() -> Model:
     return cached
 
 
+def prepare_thread() -> None:
+    """Build this thread's model and event loop now, before its first job needs them.
+
+    A model's HTTP client loads the CA certificates (~30 ms of CPU, far more on a busy core), so
+    building it inside a job adds that to the learner's wait for the first words.
+    """
+    current_model()
+    _event_loop()
+
+
 def _build_model(name: str) -> Model:
     if name == "local":
         from workers.offline import build_local_model
@@ -78,11 +88,16 @@ def run_async[T](coroutine: Coroutine[Any, Any, T], *, timeout: float) -> T:
     The threads pool cannot enforce Celery's time limits, so the job's budget is enforced here:
     a hung provider call is cancelled and the worker slot is free again.
     """
+    loop = _event_loop()
+    _lend_the_database_connection()
+    return loop.run_until_complete(asyncio.wait_for(coroutine, timeout))
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
     loop = getattr(_local, "loop", None)
     if loop is None or loop.is_closed():
         loop = _local.loop = asyncio.new_event_loop()
-    _lend_the_database_connection()
-    return loop.run_until_complete(asyncio.wait_for(coroutine, timeout))
+    return loop
 
 
 def _lend_the_database_connection() -> None:

@@ -37,8 +37,12 @@ class JobFailed(Exception):
 
 
 def run_job(task: Task, kind: JobKind, job_id: int) -> str:
-    """Run one delivery of a job's task and return what happened, for the task's result."""
-    close_old_connections()
+    """Run one delivery of a job's task and return what happened, for the task's result.
+
+    The connection the claim uses was opened (or checked) just before, by
+    `wait_for_the_database`; closing it here as obsolete would open another for nothing (a
+    whole PostgreSQL connect per job without a pool).
+    """
     try:
         job = jobs.claim(
             job_id=job_id,
@@ -147,6 +151,8 @@ def wait_for_the_database(**_: object) -> None:
     each task). Past the limit the delivery goes ahead and fails; the reconciler re-sends its
     job later.
     """
+    # A connection left unusable or past its age goes first, so the job starts with a live one.
+    close_old_connections()
     deadline = timezone.now() + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     try:
         _database_retrying(

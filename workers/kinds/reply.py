@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterable, AsyncIterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +24,42 @@ if TYPE_CHECKING:
 
 # Group streamed tokens for this long before publishing, to keep pub/sub traffic modest.
 DELTA_INTERVAL = 0.05
+
+
+async def grouped(deltas: AsyncIterable[str], interval: float) -> AsyncIterator[str]:
+    """Yield the first delta at once, then what arrived in each `interval` after the last yield.
+
+    pydantic-ai's own grouping (`debounce_by`) holds the first tokens for a whole interval as
+    well, which the learner would wait for before seeing the tutor start to answer.
+    """
+    loop = asyncio.get_running_loop()
+    iterator = aiter(deltas)
+    pending: list[str] = []
+    due = 0.0  # when the next group may go: the first goes as soon as it comes
+    pull: asyncio.Future[str] | None = None
+    try:
+        while True:
+            if pull is None:
+                pull = asyncio.ensure_future(anext(iterator))
+            wait = max(0.0, due - loop.time()) if pending else None
+            done, _ = await asyncio.wait({pull}, timeout=wait)
+            if done:
+                finished, pull = pull, None
+                try:
+                    pending.append(finished.result())
+                except StopAsyncIteration:
+                    break
+            if pending and loop.time() >= due:
+                yield "".join(pending)
+                pending.clear()
+                due = loop.time() + interval
+        if pending:
+            yield "".join(pending)
+    finally:
+        if pull is not None:
+            pull.cancel()
+            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                await pull
 
 
 @cache
@@ -70,7 +109,8 @@ async def _stream_reply(job: Job, history: list[ModelMessage]) -> Done:
             language=conversation.language, level=conversation.level, focus=conversation.focus
         ),
     ) as run:
-        async for delta in run.stream_text(delta=True, debounce_by=DELTA_INTERVAL):
+        deltas = run.stream_text(delta=True, debounce_by=None)
+        async for delta in grouped(deltas, DELTA_INTERVAL):
             parts.append(delta)
             # The whole text so far too, so a page that joins mid-stream shows all of it.
             live.publish(
