@@ -233,18 +233,23 @@ def record(request, figures) -> Iterator[Any]:
 # --- Accounting ---------------------------------------------------------------------------------
 
 
+# The jobs of a learner message. A long conversation's summary jobs belong to no message (and a
+# review to the conversation): they are not counted here.
+MESSAGE_JOBS = ("reply", "analysis")
+
+
 def tally(deployment: Deployment, *, posted: int) -> dict[str, int]:
     """Count what became of `posted` learner messages and their reply and analysis jobs.
 
     lost: a message answered 202 but not stored, or a job not finished. duplicated: a job whose
     success was recorded more than once (one line per recorded success in the workers' logs).
     """
-    jobs = list(Job.objects.exclude(kind="review"))
+    jobs = list(Job.objects.filter(kind__in=MESSAGE_JOBS))
     states = Counter(job.state for job in jobs)
     stored = Message.objects.filter(role=Message.Role.LEARNER).count()
     jobs_per_message = Counter(job.message_id for job in jobs)
     successes = Counter(re.findall(r"job=(\d+) kind=\w+ state=succeeded", deployment.logs()))
-    calls = deployment.fake.calls_per_job()
+    calls = {job: n for job, n in deployment.fake.calls_per_job().items() if job[0] in MESSAGE_JOBS}
     return {
         "messages_posted": posted,
         "messages_stored": stored,
