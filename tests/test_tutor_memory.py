@@ -7,15 +7,18 @@ lets the tutor still answer about something said 40 turns earlier.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from pydantic_ai.messages import ModelRequest, ModelResponse, UserPromptPart
 
 from chat.models import Conversation, Job, Message
 from tests.helpers import post_message, register, start_conversation, wait_for_jobs
 from workers import memory
 from workers.kinds.reply import history_before
+from workers.kinds.summary import ask_for_a_summary_if_due
 from workers.offline.model import summarised_turns
 from workers.offline.summary import build_summary
 from workers.prompts import SUMMARY_MARKER, parse_summary_for_the_tutor, summary_for_the_tutor
@@ -120,6 +123,28 @@ def test_turns_are_folded_in_batches_keeping_the_recent_ones_out(conversation):
 
     # Everything but the recent turns: the oldest FOLD_TURNS + 1 turns, learner and tutor.
     assert folded == stored[: 2 * (memory.FOLD_TURNS + 1)]
+
+
+def test_a_summary_is_asked_for_once_due_and_not_again_for_an_hour_after_one_failed(
+    conversation,
+):
+    stored = talk(conversation, memory.recent_turns() + memory.FOLD_TURNS + 1)
+    reply = Job.objects.create(
+        kind="reply", owner=conversation.owner, conversation=conversation,
+        message=stored[-2], state="running", queued_at=timezone.now(),
+    )  # fmt: skip
+
+    ask_for_a_summary_if_due(reply)
+    [asked] = Job.objects.filter(kind="summary")
+    ask_for_a_summary_if_due(reply)  # one under way is enough
+    assert Job.objects.filter(kind="summary").count() == 1
+
+    Job.objects.filter(pk=asked.pk).update(state="failed", finished_at=timezone.now())
+    ask_for_a_summary_if_due(reply)
+    assert Job.objects.filter(kind="summary").count() == 1
+    Job.objects.filter(pk=asked.pk).update(finished_at=timezone.now() - timedelta(hours=2))
+    ask_for_a_summary_if_due(reply)
+    assert Job.objects.filter(kind="summary").count() == 2
 
 
 def test_the_offline_summary_quotes_the_learner_and_stays_within_its_length():

@@ -7,10 +7,13 @@ not it has run, and a failed one only makes the tutor forget the middle of a lon
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from chat import jobs
 from chat.kinds import Done, JobKind, PermanentFailure
@@ -21,6 +24,9 @@ from workers.prompts import SUMMARY_INSTRUCTIONS, summary_prompt
 
 if TYPE_CHECKING:
     from pydantic_ai import Agent
+
+# After a summary job fails, the next is asked for this much later.
+RETRY_FAILED_AFTER = timedelta(hours=1)
 
 
 @cache
@@ -34,15 +40,20 @@ def summary_agent() -> Agent[None, str]:
 
 
 def ask_for_a_summary_if_due(job: Job) -> None:
-    """Queue a summary job for the job's conversation if one is due and none is under way
-    (other than `job` itself). Runs in the transaction that stores `job`'s result."""
+    """Queue a summary job for the job's conversation if one is due, none is under way (other
+    than `job` itself) and none failed in the last RETRY_FAILED_AFTER: a provider that keeps
+    refusing a summary costs one failed job an hour, not one a turn. Runs in the transaction
+    that stores `job`'s result."""
     conversation = job.conversation
     if not memory.needs_folding(conversation):
         return
-    under_way = Job.objects.filter(
-        conversation_id=conversation.pk, kind=SUMMARY.kind, state__in=jobs.UNDER_WAY
+    failed_since = timezone.now() - RETRY_FAILED_AFTER
+    blocking = Job.objects.filter(
+        Q(state__in=jobs.UNDER_WAY) | Q(state=Job.State.FAILED, finished_at__gte=failed_since),
+        conversation_id=conversation.pk,
+        kind=SUMMARY.kind,
     ).exclude(pk=job.pk)
-    if not under_way.exists():
+    if not blocking.exists():
         jobs.create(kind=SUMMARY.kind, owner=conversation.owner, conversation=conversation)
 
 
