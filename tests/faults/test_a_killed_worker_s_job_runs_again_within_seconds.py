@@ -31,7 +31,10 @@ TARGET_S = 30.0
 
 
 def test_the_job_of_a_killed_worker_runs_again_within_thirty_seconds(deployment, fake, record):
-    fake.script(["hang"], kind="analysis")  # the first analysis call never answers
+    # The first analysis call never answers. The second takes a second, so the test sees it
+    # running with the reason it runs again (a success clears that reason, and a job can now
+    # run again and succeed between two looks).
+    fake.script(["hang", "slow:1"], kind="analysis")
     first = deployment.start_worker("first", concurrency=2)
     deployment.start_beat(FINDUS_RECONCILE_INTERVAL=django_settings.FINDUS_RECONCILE_INTERVAL)
     learner = User.objects.create_user("ana", password=PASSWORD)
